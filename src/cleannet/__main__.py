@@ -1,0 +1,5 @@
+"""``python -m cleannet`` is the same as the ``cleannet`` command."""
+
+from cleannet.cli import main
+
+main()

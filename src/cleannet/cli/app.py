@@ -1,0 +1,23 @@
+"""The root of the ``cleannet`` command; each capability adds its group in one line."""
+
+from __future__ import annotations
+
+import typer
+
+from cleannet.cli import demo, docs, orgs, platform, users
+
+app = typer.Typer(
+    name="cleannet",
+    help="CleanNet: a national platform against malware and personal-data leakage.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+platform.register(app)
+demo.register(app)
+app.add_typer(users.app, name="user")
+app.add_typer(orgs.app, name="org")
+app.add_typer(docs.app, name="docs")
+
+
+def main() -> None:
+    app()

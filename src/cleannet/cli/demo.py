@@ -1,0 +1,76 @@
+"""``cleannet demo``: the whole platform on SQLite with a generated world, in one command."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import typer
+
+from cleannet.cli.django_setup import setup_django
+from cleannet.cli.progress import progress_bar
+
+
+def _demo_environment() -> None:
+    # A laptop demo on 127.0.0.1: debug pages and cookies over plain http. Explicit
+    # values in the environment still win.
+    os.environ.setdefault("CLEANNET_DEBUG", "1")
+    os.environ.setdefault("CLEANNET_SECURE_COOKIES", "0")
+
+
+def _load_world(seed: int, days: int, events: int) -> None:
+    from cleannet.server.demo import generate_world, load_world
+
+    world = generate_world(seed=seed, days=days, events=events)
+    with progress_bar("Loading the demo world") as advance:
+        summary = load_world(world, progress=advance)
+    typer.echo(summary.describe())
+
+
+def _print_logins() -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from cleannet.server.demo import ensure_demo_logins
+
+    table = Table("user", "password", "role", "organisation", title="Demo logins")
+    for login in ensure_demo_logins():
+        table.add_row(login.username, login.password, login.role, login.organisation)
+    Console().print(table)
+
+
+def _start_worker() -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "cleannet", "worker"])
+
+
+def demo(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, min=1, max=65535, help="TCP port."),
+    seed: int = typer.Option(2026, help="Seed of the generated world (same seed, same world)."),
+    days: int = typer.Option(90, min=1, max=730, help="Days of events."),
+    events: int = typer.Option(20000, min=0, max=2_000_000, help="Number of events."),
+    serve: bool = typer.Option(True, help="Serve the platform after loading (--no-serve to stop)."),
+) -> None:
+    """Migrate, load a generated world, print the logins, then serve with the worker running."""
+    _demo_environment()
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    _load_world(seed, days, events)
+    _print_logins()
+    if not serve:
+        return
+    worker = _start_worker()
+    try:
+        from cleannet.cli.platform import serve as serve_command
+
+        serve_command(host=host, port=port, threads=8)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=15)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(demo)

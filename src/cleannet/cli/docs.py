@@ -1,0 +1,26 @@
+"""``cleannet docs …``: documents generated from the code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+app = typer.Typer(help="Generate documentation from the code.", no_args_is_help=True)
+
+
+@app.command("data-format")
+def data_format(
+    output: Path = typer.Option(
+        Path("docs/data-format.md"), help="Where to write it; - for stdout."
+    ),
+) -> None:
+    """Write the event data format (field catalogue and taxonomy) as Markdown."""
+    from cleannet.core.datadoc import render_data_format
+
+    text = render_data_format()
+    if str(output) == "-":
+        typer.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    typer.echo(f"Wrote {output}")

@@ -1,0 +1,19 @@
+"""The site map: portal pages, the back office, the JSON API, language switch, health."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from cleannet.server.accounts.admin_site import admin_site
+from cleannet.server.api.urls import api
+
+urlpatterns = [
+    path("", include("cleannet.server.portal.urls")),
+    path("admin/", admin_site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+]
