@@ -31,7 +31,7 @@ from cleannet.core.taxonomy import TYPE_DESCRIPTIONS as RSIT_TYPE_DESCRIPTIONS
 
 __all__ = ["REGENERATE_COMMAND", "render_data_format"]
 
-REGENERATE_COMMAND = "python -m cleannet.core.datadoc docs/data-format.md"
+REGENERATE_COMMAND = "cleannet docs data-format"
 
 # Section (first part of a field name) -> heading and what its fields describe.
 _SECTIONS: dict[str, tuple[str, str]] = {
