@@ -38,6 +38,7 @@ class Config:
     time_zone: str
     huey_backend: str
     huey_url: str
+    huey_name: str
     huey_immediate: bool
     csrf_trusted_origins: tuple[str, ...]
     secure_cookies: bool
@@ -129,6 +130,7 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         time_zone=_time_zone(env),
         huey_backend=huey_backend,
         huey_url=huey_url,
+        huey_name=_get(env, "CLEANNET_HUEY_NAME") or "cleannet",
         huey_immediate=_bool(env, "CLEANNET_HUEY_IMMEDIATE", False),
         csrf_trusted_origins=_list(env, "CLEANNET_CSRF_TRUSTED_ORIGINS", ""),
         secure_cookies=_bool(env, "CLEANNET_SECURE_COOKIES", not debug),

@@ -118,7 +118,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 def _huey_settings() -> dict[str, Any]:
     common: dict[str, Any] = {
-        "name": "cleannet",
+        "name": CONFIG.huey_name,
         "immediate": CONFIG.huey_immediate,
         "consumer": {"workers": 2, "worker_type": "thread", "periodic": True},
     }
