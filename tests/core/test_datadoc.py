@@ -23,7 +23,7 @@ def test_it_says_it_is_generated_and_how_to_regenerate_it() -> None:
     opening = "\n".join(render_data_format().splitlines()[:12])
 
     assert "Generated" in opening
-    assert "python -m cleannet.core.datadoc" in opening
+    assert "cleannet docs data-format" in opening
 
 
 def test_it_documents_every_field_type_and_required_field() -> None:
