@@ -1,0 +1,24 @@
+"""The JSON API under ``/api/v1/``; each area adds its router here in one line."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from cleannet.server.api.errors import install_error_handlers
+from cleannet.server.api.routes_accounts import router as accounts_router
+from cleannet.server.api.routes_intel import router as intel_router
+from cleannet.server.api.routes_networks import router as networks_router
+
+api = NinjaAPI(
+    title="CleanNet API",
+    version="1",
+    urls_namespace="api-v1",
+    docs_url="/docs",
+    description="Threat intelligence, networks and accounts of the CleanNet platform.",
+)
+install_error_handlers(api)
+api.add_router("/", accounts_router)
+api.add_router("/", networks_router)
+api.add_router("/", intel_router)
+
+urlpatterns = api.urls
