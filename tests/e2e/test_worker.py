@@ -13,16 +13,17 @@ from pathlib import Path
 import pytest
 
 ENQUEUE_HEARTBEAT = (
-    "import django; django.setup(); "
-    "from cleannet.server.ops.tasks import heartbeat; heartbeat()"
+    "import django; django.setup(); from cleannet.server.ops.tasks import heartbeat; heartbeat()"
 )
 
 
 def _env(var_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(
-        CLEANNET_VAR_DIR=str(var_dir), CLEANNET_DEBUG="1",
-        DJANGO_SETTINGS_MODULE="cleannet.server.settings", **extra,
+        CLEANNET_VAR_DIR=str(var_dir),
+        CLEANNET_DEBUG="1",
+        DJANGO_SETTINGS_MODULE="cleannet.server.settings",
+        **extra,
     )
     return env
 
@@ -39,8 +40,10 @@ def _run_worker_until_a_heartbeat(env: dict[str, str], database: Path) -> int:
     subprocess.run(enqueue, env=env, check=True, capture_output=True)  # noqa: S603
     assert _heartbeats(database) == 0, "the task ran before any worker started"
     worker = subprocess.Popen(  # noqa: S603
-        [*command, "worker", "--no-periodic"], env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [*command, "worker", "--no-periodic"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 30
@@ -66,6 +69,10 @@ def test_it_runs_a_queued_task_from_the_redis_queue(tmp_path: Path) -> None:
     except redis.ConnectionError:
         pytest.fail("Redis is expected on 127.0.0.1:6379 (see .ci/run)")
     # A queue name of its own, so parallel runs never take each other's tasks.
-    env = _env(tmp_path, CLEANNET_HUEY_BACKEND="redis", CLEANNET_HUEY_URL=url,
-               CLEANNET_HUEY_NAME=f"test-{uuid.uuid4().hex[:8]}")
+    env = _env(
+        tmp_path,
+        CLEANNET_HUEY_BACKEND="redis",
+        CLEANNET_HUEY_URL=url,
+        CLEANNET_HUEY_NAME=f"test-{uuid.uuid4().hex[:8]}",
+    )
     assert _run_worker_until_a_heartbeat(env, tmp_path / "cleannet.sqlite3") == 1

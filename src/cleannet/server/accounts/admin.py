@@ -12,7 +12,7 @@ class OrganisationAdmin(RoleAdmin):
     search_fields = ("name", "slug")
 
 
-class UserAdmin(RoleAdmin, DjangoUserAdmin):  # type: ignore[misc]
+class UserAdmin(RoleAdmin, DjangoUserAdmin):  # type: ignore[type-arg]
     list_display = ("username", "email", "role", "organisation", "is_active")
     list_filter = ("role", "is_active", "organisation__kind")
     fieldsets = (

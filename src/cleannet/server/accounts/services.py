@@ -124,3 +124,12 @@ def user_for_token(token: str) -> User | None:
         return None
     ApiToken.objects.filter(pk=record.pk).update(last_used_at=timezone.now())
     return record.user
+
+
+@transaction.atomic
+def set_password(actor: User | None, user: User, password: str) -> User:
+    """Set ``user``'s password; the audit entry records that it changed, never the password."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record_change(actor, "user.set_password", user)
+    return user

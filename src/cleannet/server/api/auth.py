@@ -60,7 +60,7 @@ class SessionRoleAuth(AuthBase):
             return None
         if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
             raise HttpError(403, "CSRF check failed.")
-        return _check_role(user, self.allowed)  # type: ignore[arg-type]
+        return _check_role(user, self.allowed)
 
 
 def roles(*allowed: str) -> list[AuthBase]:

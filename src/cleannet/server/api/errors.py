@@ -13,7 +13,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         if hasattr(exc, "error_dict"):
-            errors = [
+            errors: list[dict[str, str | None]] = [
                 {"field": field, "reason": " ".join(str(m) for m in messages)}
                 for field, messages in exc.message_dict.items()
             ]
