@@ -68,3 +68,20 @@ def test_it_prints_the_data_format_that_is_committed_in_docs() -> None:
     result = runner.invoke(app, ["docs", "data-format", "--output", "-"])
     assert result.exit_code == 0
     assert result.output == (ROOT / "docs" / "data-format.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.django_db
+def test_it_loads_a_small_demo_world_and_prints_the_same_logins_twice() -> None:
+    args = ["demo", "--no-serve", "--events", "300", "--days", "7"]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert "300 read" in first.output
+    admin = User.objects.get(username="admin")
+    second = runner.invoke(app, args)
+    assert second.exit_code == 0, second.output
+    assert "0 new" in second.output
+    password_line = next(line for line in second.output.splitlines() if "│ admin" in line)
+    password = password_line.split("│")[2].strip()
+    admin.refresh_from_db()
+    assert admin.check_password(password)
+    assert password in first.output

@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 
 from cleannet.cli.django_setup import setup_django
 from cleannet.cli.progress import progress_bar
+
+if TYPE_CHECKING:
+    from cleannet.server.demo import World
 
 
 def _demo_environment() -> None:
@@ -19,25 +23,34 @@ def _demo_environment() -> None:
     os.environ.setdefault("CLEANNET_SECURE_COOKIES", "0")
 
 
-def _load_world(seed: int, days: int, events: int) -> None:
-    from cleannet.server.demo import generate_world, load_world
+def _load_world(seed: int, days: int, events: int) -> World:
+    from cleannet.server.demo import demo_passwords, generate_world, load_world
 
     world = generate_world(seed=seed, days=days, events=events)
     with progress_bar("Loading the demo world") as advance:
-        summary = load_world(world, progress=advance)
-    typer.echo(summary.describe())
+        summary = load_world(world, progress=advance, passwords=demo_passwords(world.users))
+    typer.echo(
+        f"Created {summary.organisations} organisations, {summary.users} users, "
+        f"{summary.prefixes} prefixes, {summary.families} malware families, "
+        f"{summary.indicators} indicators; events: {summary.events_read} read, "
+        f"{summary.events_accepted} new, {summary.events_duplicates} already known."
+    )
+    return world
 
 
-def _print_logins() -> None:
+def _print_logins(world: World) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from cleannet.server.demo import ensure_demo_logins
+    from cleannet.server.demo import demo_passwords, ensure_demo_logins
 
     table = Table("user", "password", "role", "organisation", title="Demo logins")
-    for login in ensure_demo_logins():
+    for login in ensure_demo_logins(world.users, demo_passwords(world.users)):
         table.add_row(login.username, login.password, login.role, login.organisation)
     Console().print(table)
+    from django.conf import settings
+
+    typer.echo(f"The passwords are kept in {settings.VAR_DIR / 'demo-logins.json'} (yours only).")
 
 
 def _start_worker() -> subprocess.Popen[bytes]:
@@ -58,8 +71,8 @@ def demo(
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
-    _load_world(seed, days, events)
-    _print_logins()
+    world = _load_world(seed, days, events)
+    _print_logins(world)
     if not serve:
         return
     worker = _start_worker()
