@@ -160,3 +160,11 @@ def make_event() -> Callable[..., Event]:
         return Event.from_dict(values)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache, so a cached page never leaks between tests."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "huey.contrib.djhuey",
     "ninja",  # serves Swagger UI from its own static files, not a CDN
     "cleannet.server.ops",

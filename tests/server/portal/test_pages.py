@@ -37,3 +37,18 @@ def test_it_reports_health_with_the_worker_state(client) -> None:
     body = client.get("/healthz").json()
     assert body["database"] == "ok"
     assert body["worker"] == "never seen"
+
+
+def test_it_shows_the_national_picture_without_any_address(client, make_event) -> None:
+    from django.utils import timezone
+
+    from cleannet.server.intel import services
+
+    services.add_family(None, "Mozi", "botnet")
+    when = timezone.now().replace(microsecond=0).isoformat()
+    event = make_event(time_source=when, source_ip="192.0.2.77", malware_name="Mozi")
+    services.record_events(None, [event])
+    page = client.get("/").content.decode()
+    assert '<svg class="chart"' in page
+    assert "Mozi" in page
+    assert "192.0.2.77" not in page
