@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from typing import TYPE_CHECKING
@@ -53,8 +54,22 @@ def _print_logins(world: World) -> None:
     typer.echo(f"The passwords are kept in {settings.VAR_DIR / 'demo-logins.json'} (yours only).")
 
 
+def _die_with_parent() -> None:
+    # Linux: the worker gets SIGTERM when this process dies, even by SIGKILL.
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def _start_worker() -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "cleannet", "worker"])
+    command = [sys.executable, "-m", "cleannet", "worker"]
+    return subprocess.Popen(command, preexec_fn=_die_with_parent)  # noqa: S603
+
+
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(0)  # unwinds through the finally in demo(), which stops the worker
 
 
 def demo(
@@ -75,6 +90,7 @@ def demo(
     _print_logins(world)
     if not serve:
         return
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     worker = _start_worker()
     try:
         from cleannet.cli.platform import serve as serve_command

@@ -139,5 +139,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": CONFIG.log_level},
-    "loggers": {"huey": {"level": "INFO"}},
+    # With a handler of its own, huey's consumer does not add a second one (doubled lines).
+    "loggers": {"huey": {"level": "INFO", "handlers": ["console"], "propagate": False}},
 }

@@ -21,7 +21,7 @@ PICTURE_CACHE_SECONDS = 300
 
 def _picture() -> NationalPicture:
     # The home page is the most visited page; the aggregate changes slowly.
-    picture = cache.get("portal:national-picture")
+    picture: NationalPicture | None = cache.get("portal:national-picture")
     if picture is None:
         picture = national_picture(days=90)
         cache.set("portal:national-picture", picture, PICTURE_CACHE_SECONDS)
