@@ -59,7 +59,9 @@ def _operations() -> Iterator[tuple[str, str, Any]]:
                     yield method, f"/api/v1/{prefix.strip('/')}/{path.lstrip('/')}", operation
 
 
-@pytest.mark.parametrize(("path", "callback"), _site_pages(), ids=lambda v: str(v))
+@pytest.mark.parametrize(
+    ("path", "callback"), _site_pages(), ids=[p or "/" for p, _ in _site_pages()]
+)
 def test_it_gives_every_page_an_explicit_role_decision(path: str, callback: Any) -> None:
     decided = getattr(callback, "allowed_roles", None) is not None
     assert decided or _name(callback) in FRAMEWORK_VIEWS, f"/{path} has no role check"
