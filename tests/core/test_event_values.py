@@ -105,7 +105,7 @@ def test_it_normalises_each_value_by_its_type(name: str, sent: object, stored: o
     ("name", "sent", "reason"),
     [
         ("source.ip", "::", "unspecified address"),
-        ("source.ip", "0.0.0.0", "unspecified address"),  # noqa: S104 (a value, not a bind)
+        ("source.ip", "0.0.0.0", "unspecified address"),
         ("source.ip", "999.1.1.1", "not an IPv4 or IPv6 address"),
         ("source.ip", "203.0.113.07", "not an IPv4 or IPv6 address"),
         ("source.network", "203.0.113.0/33", "not an IP prefix"),

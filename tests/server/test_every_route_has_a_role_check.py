@@ -27,10 +27,14 @@ FRAMEWORK_VIEWS = {
 }
 
 
-def _walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+def _walk(
+    patterns: list[Any], prefix: str = "", skip: frozenset[str] = frozenset()
+) -> Iterator[tuple[str, Any]]:
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
-            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            if pattern.namespace in skip:
+                continue
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), skip)
         elif isinstance(pattern, URLPattern):
             yield prefix + str(pattern.pattern), pattern.callback
 
@@ -44,10 +48,13 @@ def _name(callback: Any) -> str:
 
 
 def _site_pages() -> list[tuple[str, Any]]:
+    """Every view but the back office and Ninja's operations (checked below); plain views
+    mounted under /api/v1/ (the exchange downloads) are pages here and need a decision."""
+    ninja = frozenset({api.urls_namespace})
     return [
         (path, callback)
-        for path, callback in _walk(get_resolver().url_patterns)
-        if not path.startswith(("admin/", "api/v1/"))
+        for path, callback in _walk(get_resolver().url_patterns, skip=ninja)
+        if not path.startswith("admin/")
     ]
 
 

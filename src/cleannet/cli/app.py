@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cleannet.cli import demo, docs, orgs, platform, users
+from cleannet.cli import demo, docs, events, feeds, ingest, networks, orgs, platform, users
 
 app = typer.Typer(
     name="cleannet",
@@ -17,6 +17,10 @@ demo.register(app)
 app.add_typer(users.app, name="user")
 app.add_typer(orgs.app, name="org")
 app.add_typer(docs.app, name="docs")
+app.command()(ingest.ingest)
+app.add_typer(feeds.app, name="feeds")
+app.add_typer(events.app, name="events")
+app.add_typer(networks.app, name="networks")
 
 
 def main() -> None:

@@ -9,6 +9,8 @@ named by ``<KEY>_FILE`` (for Docker/systemd credentials).
 
 from __future__ import annotations
 
+import ipaddress
+import math
 import os
 import zoneinfo
 from collections.abc import Mapping
@@ -43,6 +45,11 @@ class Config:
     csrf_trusted_origins: tuple[str, ...]
     secure_cookies: bool
     log_level: str
+    feed_registry: Path | None
+    fetch_allow_private: bool
+    fetch_allow_networks: tuple[str, ...]
+    fetch_max_bytes: int
+    fetch_timeout: float
 
 
 def _get(env: Mapping[str, str], key: str, default: str | None = None) -> str | None:
@@ -76,6 +83,49 @@ def _choice(env: Mapping[str, str], key: str, choices: tuple[str, ...], default:
 
 def _list(env: Mapping[str, str], key: str, default: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in (_get(env, key) or default).split(",") if item.strip())
+
+
+def _positive_number(env: Mapping[str, str], key: str, default: float) -> float:
+    raw = (_get(env, key) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigurationError(key, f"{raw!r} is not a number") from None
+    if not (value > 0 and math.isfinite(value)):
+        raise ConfigurationError(key, f"{raw!r} must be a positive number")
+    return value
+
+
+def _positive_int(env: Mapping[str, str], key: str, default: int) -> int:
+    raw = (_get(env, key) or "").strip()
+    if raw and not raw.isdigit():
+        raise ConfigurationError(key, f"{raw!r} is not a whole number")
+    value = int(raw) if raw else default
+    if value <= 0:
+        raise ConfigurationError(key, f"{raw!r} must be above 0")
+    return value
+
+
+def _networks(env: Mapping[str, str], key: str) -> tuple[str, ...]:
+    networks = _list(env, key, "")
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ConfigurationError(key, f"{network!r} is not an IP network (CIDR)") from None
+    return networks
+
+
+def _feed_registry(env: Mapping[str, str]) -> Path | None:
+    raw = (_get(env, "CLEANNET_FEED_REGISTRY") or "").strip()
+    if not raw:
+        return None  # the registry packaged with CleanNet
+    path = Path(raw).resolve()
+    if not path.is_file():
+        raise ConfigurationError("CLEANNET_FEED_REGISTRY", f"{raw!r} is not a file")
+    return path
 
 
 def _secret_key(env: Mapping[str, str], debug: bool) -> str:
@@ -137,4 +187,9 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         log_level=_choice(
             env, "CLEANNET_LOG_LEVEL", ("debug", "info", "warning", "error"), "info"
         ).upper(),
+        feed_registry=_feed_registry(env),
+        fetch_allow_private=_bool(env, "CLEANNET_FETCH_ALLOW_PRIVATE", False),
+        fetch_allow_networks=_networks(env, "CLEANNET_FETCH_ALLOW_NETWORKS"),
+        fetch_max_bytes=_positive_int(env, "CLEANNET_FETCH_MAX_BYTES", 256 * 1024 * 1024),
+        fetch_timeout=_positive_number(env, "CLEANNET_FETCH_TIMEOUT", 60.0),
     )

@@ -19,6 +19,12 @@ SECRET_KEY = CONFIG.secret_key
 ALLOWED_HOSTS = list(CONFIG.allowed_hosts)
 CSRF_TRUSTED_ORIGINS = list(CONFIG.csrf_trusted_origins)
 CLEANNET_SITE_ROLE = CONFIG.site_role
+# Feed collection (cleannet.server.intel.feed_runner): None means the packaged registry.
+CLEANNET_FEED_REGISTRY = CONFIG.feed_registry
+CLEANNET_FETCH_ALLOW_PRIVATE = CONFIG.fetch_allow_private
+CLEANNET_FETCH_ALLOW_NETWORKS = CONFIG.fetch_allow_networks
+CLEANNET_FETCH_MAX_BYTES = CONFIG.fetch_max_bytes
+CLEANNET_FETCH_TIMEOUT = CONFIG.fetch_timeout
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -36,6 +42,7 @@ INSTALLED_APPS = [
     "cleannet.server.intel",
     "cleannet.server.portal",
     "cleannet.server.api",
+    "cleannet.server.exchange",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("cleannet.server.portal.urls")),
     path("admin/", admin_site.urls),
     path("api/v1/", api.urls),
+    path("api/v1/exchange/", include("cleannet.server.exchange.export_urls")),
+    path("taxii2/", include("cleannet.server.exchange.taxii_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

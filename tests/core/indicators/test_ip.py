@@ -156,7 +156,7 @@ def test_it_refuses_a_malformed_cidr_with_the_reason(raw: str, reason: str) -> N
         ("224.0.0.251", {"multicast"}),
         ("240.0.0.1", {"reserved"}),
         ("255.255.255.255", {"reserved"}),
-        ("0.0.0.0", {"unspecified", "reserved"}),  # noqa: S104 (an address, not a bind)
+        ("0.0.0.0", {"unspecified", "reserved"}),
         ("192.0.2.10", {"documentation"}),
         ("198.51.100.10", {"documentation"}),
         ("203.0.113.10", {"documentation"}),

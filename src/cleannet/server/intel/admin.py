@@ -8,6 +8,8 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from cleannet.server.accounts.admin_site import ReadOnlyAdmin, admin_site
@@ -16,15 +18,18 @@ from cleannet.server.accounts.roles import AUTHORITY_ROLES
 from cleannet.server.intel import services
 from cleannet.server.intel.models import (
     Event,
+    Evidence,
     Feed,
     FeedRun,
     Indicator,
     MalwareAlias,
     MalwareFamily,
+    RejectedRow,
 )
 from cleannet.server.networks.audited_admin import AuditedAdmin, ServiceCheckedForm
 
 EDITORS = frozenset(AUTHORITY_ROLES)
+REJECTED_ROWS_SHOWN = 20
 
 
 class MalwareAliasForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -155,18 +160,58 @@ class FeedAdmin(AuditedAdmin):
 
 class FeedRunAdmin(ReadOnlyAdmin):
     list_display = (
-        "feed",
+        "__str__",
+        "format",
         "started_at",
-        "finished_at",
         "status",
         "read",
         "accepted",
         "rejected",
         "duplicates",
+        "events_created",
+        "events_merged",
     )
-    list_filter = ("status", "feed")
+    list_filter = ("status", "format", "feed")
     list_select_related = ("feed",)
+    search_fields = ("source_name", "=content_digest")
     date_hierarchy = "started_at"
+    readonly_fields = ("rejected_rows_kept",)
+
+    @admin.display(description=_("rejected rows kept for review"))
+    def rejected_rows_kept(self, run: FeedRun) -> str:
+        """The first rejected rows of the run as a table, and a link to all that were kept."""
+        rows = RejectedRow.objects.filter(run=run).order_by("id")
+        shown = list(rows[:REJECTED_ROWS_SHOWN])
+        if not shown:
+            return "—"
+        url = reverse("admin:intel_rejectedrow_changelist") + f"?run__id__exact={run.pk}"
+        table = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            ((r.source_name, r.row, r.field or "—", r.reason) for r in shown),
+        )
+        return format_html(
+            '<p><a href="{}">{}</a></p><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th>'
+            "</tr>{}</table>",
+            url, _("All %(count)s kept") % {"count": rows.count()},
+            _("source"), _("row"), _("field"), _("reason"), table,
+        )  # fmt: skip
+
+
+class RejectedRowAdmin(ReadOnlyAdmin):
+    """Rows a run refused, for review; reached from the run's page, filtered to it."""
+
+    list_display = ("run", "source_name", "row", "field", "reason")
+    list_filter = ("field",)
+    list_select_related = ("run", "run__feed")
+    search_fields = ("reason", "source_name")
+    show_full_result_count = False
+
+
+class EvidenceAdmin(ReadOnlyAdmin):
+    list_display = ("source_name", "row", "recorded_at", "digest")
+    search_fields = ("=digest", "source_name")
+    show_full_result_count = False
 
 
 class IndicatorForm(ServiceCheckedForm):
@@ -205,6 +250,7 @@ class IndicatorAdmin(AuditedAdmin):
 class EventAdmin(ReadOnlyAdmin):
     list_display = (
         "time_source",
+        "count",
         "classification_type",
         "family",
         "source_ip",
@@ -223,13 +269,20 @@ class EventAdmin(ReadOnlyAdmin):
     )
     search_fields = ("=source_ip", "source_fqdn", "=event_hash", "classification_identifier")
     list_select_related = ("family", "owner", "feed")
+    readonly_fields = ("evidence_text",)
     date_hierarchy = "time_source"
     # Counting every event on each page is slow once there are millions.
     show_full_result_count = False
+
+    @admin.display(description=_("evidence (raw line)"))
+    def evidence_text(self, event: Event) -> str:
+        return event.evidence.text if event.evidence else "—"
 
 
 admin_site.register(MalwareFamily, MalwareFamilyAdmin)
 admin_site.register(Feed, FeedAdmin)
 admin_site.register(FeedRun, FeedRunAdmin)
+admin_site.register(RejectedRow, RejectedRowAdmin)
+admin_site.register(Evidence, EvidenceAdmin)
 admin_site.register(Indicator, IndicatorAdmin)
 admin_site.register(Event, EventAdmin)

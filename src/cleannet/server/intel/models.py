@@ -110,7 +110,16 @@ class Feed(models.Model):
 
 
 class FeedRun(models.Model):
-    """One collection of a feed; once finished, ``read`` = accepted + rejected + duplicates."""
+    """One collection of a feed; once finished, ``read`` = accepted + rejected + duplicates.
+
+    A run written by ``intel.ingest`` also says what it read (``format``, ``source_name``,
+    ``content_digest``, ``options_digest``: the same text read with other options is other
+    content), how far it got (``read`` rows, the last of them ``last_row`` of its
+    source: the checkpoint, advanced in the same transaction as the events of each batch)
+    and what became of the accepted rows (``events_created`` new events, ``events_merged``
+    into events already stored). An ``interrupted`` run stopped before the end of its input
+    (a crash); ingesting the same content again continues it (``attempt`` + 1).
+    """
 
     class Status(models.TextChoices):
         RUNNING = "running", _("Running")
@@ -119,7 +128,12 @@ class FeedRun(models.Model):
         FAILED = "failed", _("Failed")
 
     feed = models.ForeignKey(
-        Feed, on_delete=models.CASCADE, related_name="runs", verbose_name=_("feed")
+        Feed,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="runs",
+        verbose_name=_("feed"),
     )
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
@@ -131,6 +145,20 @@ class FeedRun(models.Model):
     rejected = models.PositiveIntegerField(_("rejected"), default=0)
     duplicates = models.PositiveIntegerField(_("duplicates"), default=0)
     error = models.TextField(_("error"), blank=True)
+    format = models.CharField(_("format"), max_length=60, blank=True)
+    source_name = models.CharField(_("sources"), max_length=500, blank=True)
+    content_digest = models.CharField(
+        _("content SHA-256"), max_length=64, blank=True, db_index=True
+    )
+    options_digest = models.CharField(_("parse options SHA-256"), max_length=64, blank=True)
+    last_row = models.PositiveBigIntegerField(_("last row stored"), default=0)
+    batch_rows = models.PositiveIntegerField(_("rows per batch"), default=0)
+    unknown_columns = models.JSONField(_("unknown columns"), default=list, blank=True)
+    events_created = models.PositiveIntegerField(_("events created"), default=0)
+    events_merged = models.PositiveIntegerField(_("events merged"), default=0)
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
+    interrupted = models.BooleanField(_("interrupted"), default=False)
+    note = models.TextField(_("note"), blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -150,7 +178,45 @@ class FeedRun(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.feed} {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.feed or self.source_name or self.format} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class RejectedRow(models.Model):
+    """An input row a run could not use, kept for review (the first ones of a run only)."""
+
+    run = models.ForeignKey(
+        FeedRun, on_delete=models.CASCADE, related_name="rejected_rows", verbose_name=_("run")
+    )
+    source_name = models.CharField(_("source"), max_length=255, blank=True)
+    row = models.PositiveBigIntegerField(_("row"))
+    field = models.CharField(_("field"), max_length=100, blank=True)
+    reason = models.TextField(_("reason"))
+    raw = models.TextField(_("raw text"), blank=True)
+
+    class Meta:
+        ordering = ["run", "id"]
+        verbose_name = _("rejected row")
+        verbose_name_plural = _("rejected rows")
+
+    def __str__(self) -> str:
+        return f"{self.source_name} row {self.row}: {self.reason}"
+
+
+class Evidence(models.Model):
+    """A raw input line, stored once (by its SHA-256) however many events or runs cite it."""
+
+    digest = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    text = models.TextField(_("raw text"))
+    source_name = models.CharField(_("source"), max_length=255, blank=True)
+    row = models.PositiveBigIntegerField(_("row"))
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def __str__(self) -> str:
+        return f"{self.source_name} row {self.row}"
 
 
 class Indicator(models.Model):
@@ -228,6 +294,20 @@ class Event(models.Model):
     )
     tlp = models.CharField(_("TLP"), max_length=12, choices=Tlp.choices, default=Tlp.AMBER)
     data = models.JSONField(_("event"))
+    # Repeats of the observation in its window (a feed run aggregates them); events recorded
+    # one by one (``record_events``) leave first/last seen empty: their one sighting is
+    # ``time_source``.
+    count = models.PositiveIntegerField(_("observations"), default=1)
+    first_seen = models.DateTimeField(_("first seen"), null=True, blank=True)
+    last_seen = models.DateTimeField(_("last seen"), null=True, blank=True)
+    evidence = models.ForeignKey(
+        Evidence,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+        verbose_name=_("evidence"),
+    )
 
     class Meta:
         ordering = ["-time_source", "-id"]
