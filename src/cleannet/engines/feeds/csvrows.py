@@ -135,6 +135,18 @@ def read_csv(source: Source, separator: str = ",") -> CsvFile:
     Raises ``FeedFormatError`` when no header line can be found.
     """
     stream = source.open_text()
-    header, pending, next_line = _find_header(stream, source.name, separator)
+    try:
+        header, pending, next_line = _find_header(stream, source.name, separator)
+    except BaseException:
+        stream.close()
+        raise
     feed = _LineFeed(stream, pending, next_line)
-    return CsvFile(header=header, records=_records(feed, separator))
+    return CsvFile(header=header, records=_closing(stream, _records(feed, separator)))
+
+
+def _closing(stream: TextIO, records: Iterator[Record | BadRecord]) -> Iterator[Record | BadRecord]:
+    """Yield ``records`` and close ``stream`` when they end or the reader stops early."""
+    try:
+        yield from records
+    finally:
+        stream.close()
