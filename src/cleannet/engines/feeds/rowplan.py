@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from cleannet.core.event_values import FieldValue
 from cleannet.engines.feeds.convert import FORMULA_STARTS, Converter, converter_for
@@ -91,24 +92,66 @@ def _step_source(number: int, position: int, column: Column, convert: Converter)
     return lines
 
 
+# Values that change on every row (a sinkhole hit's time and source port); the other
+# columns of a row repeat for each hit of the same device and are converted once.
+VOLATILE_TARGETS = frozenset({"time.source", "time.observation", "source.port",
+                              "destination.port", "extra.event_id"})  # fmt: skip
+MEMO_LIMIT = 100_000
+
+
+def _function(name: str, steps: list[tuple[int, int, Column, Converter]], start: str) -> list[str]:
+    lines = [f"def {name}(values, f):" if start == "f" else f"def {name}(values):"]
+    if start != "f":
+        lines.append(f"    f = {start}")
+    for number, position, column, convert in steps:
+        lines += _step_source(number, position, column, convert)
+    return [*lines, "    return f"]
+
+
 def _generate(
     steps: list[tuple[int, Column, Converter]], constants: Mapping[str, FieldValue]
 ) -> Build:
-    # Only indexes, field names (repr) and converter references go into the code, never
-    # input text, so compiling it is as safe as writing it by hand.
-    lines = ["def build(values):", "    f = dict(constants)"]
+    """Return ``build(values)``: stable columns converted once per distinct combination.
+
+    Only indexes, field names (repr) and converter references go into the generated
+    code, never input text, so compiling it is as safe as writing it by hand.
+    """
+    numbered = [
+        (n, position, column, convert) for n, (position, column, convert) in enumerate(steps)
+    ]
+    stable = [step for step in numbered if step[2].target not in VOLATILE_TARGETS]
+    volatile = [step for step in numbered if step[2].target in VOLATILE_TARGETS]
+    lines = _function("stable", stable, "dict(constants)") + _function("volatile", volatile, "f")
     namespace: dict[str, object] = {}
-    for number, (position, column, convert) in enumerate(steps):
-        lines += _step_source(number, position, column, convert)
+    for number, _position, _column, convert in numbered:
         namespace[f"c{number}"] = convert
         namespace[f"k{number}"] = getattr(convert, "cache", None)
-    lines.append("    return f")
     namespace.update(
         EMPTY=EMPTY_MARKERS, RowError=RowError, constants=dict(constants),
         FORMULA_STARTS=FORMULA_STARTS,
     )  # fmt: skip
     exec(compile("\n".join(lines), "<column plan>", "exec"), namespace)  # noqa: S102
-    build: Build = namespace["build"]  # type: ignore[assignment]
+    return _memoised(namespace["stable"], namespace["volatile"], [p for _, p, _, _ in stable])  # type: ignore[arg-type]
+
+
+def _memoised(
+    stable: Build,
+    volatile: Callable[[list[str], dict[str, FieldValue]], dict[str, FieldValue]],
+    positions: list[int],
+) -> Build:
+    key_of: Callable[[list[str]], object] = itemgetter(*positions) if positions else (lambda _: ())
+    memo: dict[object, dict[str, FieldValue]] = {}
+
+    def build(values: list[str]) -> dict[str, FieldValue]:
+        key = key_of(values)
+        base = memo.get(key)
+        if base is None:
+            base = stable(values)  # a RowError here is raised again for each such row
+            if len(memo) >= MEMO_LIMIT:
+                memo.clear()
+            memo[key] = base
+        return volatile(values, base.copy())
+
     return build
 
 
