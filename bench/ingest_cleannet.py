@@ -1,0 +1,199 @@
+"""The CleanNet side of ``bench/ingest.py``: one stage of the feed pipeline, in its own process.
+
+``python bench/ingest_cleannet.py STAGE CSV IPASN RESULT_JSON`` runs one measurement and
+writes its figures to ``RESULT_JSON``. One process per measurement, so that ``ru_maxrss``
+is the peak of that stage alone, pinned to core 0 so that the rate is a one-core rate.
+
+Stages (each includes the ones before it):
+
+* ``parse``: the Shadowserver parser alone (read, CSV, normalise every field);
+* ``attribute``: the parser, then every accepted row attributed (``source.ip`` on the day of
+  ``time.source``) through the prefix index: the per-row cost, with no aggregation to save
+  look-ups;
+* ``aggregate``: ``run_pipeline`` (dedup, aggregation per UTC day, attribution of each
+  aggregate) over the parser's rows, in its bounded batches;
+* ``store-sqlite`` / ``store-postgresql``: ``aggregate``, then each batch stored
+  (``bench/ingest_store.py``).
+
+The prefix index (``cleannet.engines.feeds.attribution``) is built from the generated pyasn
+IPASN file. Everything that depends on the exact shape of the lead's API is in
+``pipeline_api()`` and ``load_attributor()``: one place to adapt.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import importlib
+import itertools
+import json
+import os
+import resource
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+STAGES = ("parse", "attribute", "aggregate", "store-sqlite", "store-postgresql")
+AGGREGATE_WINDOW = dt.timedelta(days=1)
+"""A Shadowserver report covers one day: fold a device's beacons to one line per day."""
+
+
+class PipelineNotReady(NotImplementedError):
+    """The lead's pipeline or attribution API has not landed (or differs): cannot measure yet."""
+
+
+def pipeline_api() -> Callable[..., Iterator[Any]]:
+    """Return CleanNet's ``run_pipeline``, or raise ``PipelineNotReady``."""
+    try:
+        from cleannet.engines.feeds.pipeline import run_pipeline
+    except ImportError as exc:
+        raise PipelineNotReady(f"cleannet.engines.feeds.pipeline.run_pipeline: {exc}") from exc
+    return run_pipeline
+
+
+def load_attributor(ipasn: Path) -> Callable[[str, dt.date], Any]:
+    """Return the pipeline's ``Attributor`` over a ``PrefixIndex`` read from ``ipasn``.
+
+    The table is read with CleanNet's own IPASN loader, so the bench also checks that the
+    generated file is one CleanNet reads (a rejected line stops the run). An IPASN table
+    names no owner, so an attribution carries the AS and the prefix. Raises
+    ``PipelineNotReady`` while ``cleannet.engines.feeds.attribution`` is missing.
+    """
+    try:
+        from cleannet.engines.feeds.attribution import PrefixIndex, load_ipasn
+        from cleannet.engines.feeds.pipeline import Attribution
+    except ImportError as exc:
+        raise PipelineNotReady(f"cleannet.engines.feeds.attribution: {exc}") from exc
+    with ipasn.open(encoding="ascii") as handle:
+        loaded = load_ipasn(handle)
+    if loaded.rejects or not loaded.entries:
+        raise ValueError(f"{ipasn}: CleanNet refused lines {loaded.rejects[:3]}")
+    lookup = PrefixIndex(loaded.entries).lookup
+
+    def attribute(ip: str, day: dt.date) -> Any:
+        """The pipeline's ``Attributor``: the holding of ``ip`` on ``day`` as an ``Attribution``."""
+        hit = lookup(ip, None, day)
+        return None if hit is None else Attribution(hit.owner, hit.asn, hit.prefix)
+
+    return attribute
+
+
+def rows_of(csv_path: Path) -> Iterator[Any]:
+    """Yield the parser's rows for every source of ``csv_path`` (streamed, never all at once)."""
+    from cleannet.engines.feeds.formats.shadowserver import parse
+    from cleannet.engines.feeds.records import ParseOptions
+    from cleannet.engines.feeds.sources import open_sources
+
+    options = ParseOptions(source_name=csv_path.name, feed_name="shadowserver-event4-sinkhole")
+    return itertools.chain.from_iterable(parse(s, options) for s in open_sources(csv_path))
+
+
+def count(rows: Iterable[Any]) -> dict[str, int]:
+    """Consume ``rows`` and count them by kind (``Accepted``, ``Rejected``)."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        kind = type(row).__name__
+        counts[kind] = counts.get(kind, 0) + 1
+    return counts
+
+
+def run_parse(csv_path: Path, ipasn: Path) -> dict[str, Any]:
+    """Stage ``parse``: every source through the parser, nothing after it."""
+    return {"counts": count(rows_of(csv_path))}
+
+
+def run_attribute(csv_path: Path, ipasn: Path) -> dict[str, Any]:
+    """Stage ``attribute``: the parser, then one index look-up per accepted row."""
+    attribute = load_attributor(ipasn)
+    counts = {"Accepted": 0, "Rejected": 0, "attributed": 0}
+    for row in rows_of(csv_path):
+        fields = getattr(row, "fields", None)
+        if fields is None:
+            counts["Rejected"] += 1
+            continue
+        counts["Accepted"] += 1
+        if attribute(fields["source.ip"], fields["time.source"].date()) is not None:
+            counts["attributed"] += 1
+    return {"counts": counts}
+
+
+def batches(csv_path: Path, ipasn: Path) -> Iterator[Any]:
+    """Return ``run_pipeline``'s batches over the parser's rows, attributed, per UTC day."""
+    run_pipeline = pipeline_api()
+    attribute = load_attributor(ipasn)
+    return run_pipeline(rows_of(csv_path), attribute=attribute, window=AGGREGATE_WINDOW)
+
+
+def run_aggregate(csv_path: Path, ipasn: Path) -> dict[str, Any]:
+    """Stage ``aggregate``: the pipeline consumed to the end, its counts added up."""
+    counts = dict.fromkeys(("read", "accepted", "rejected", "duplicates", "aggregates"), 0)
+    counts["batches"] = counts["attributed"] = 0
+    for batch in batches(csv_path, ipasn):
+        counts["read"] += batch.read
+        counts["accepted"] += batch.accepted
+        counts["rejected"] += len(batch.rejected)
+        counts["duplicates"] += batch.duplicates
+        counts["aggregates"] += len(batch.aggregates)
+        counts["attributed"] += sum(1 for a in batch.aggregates if a.attribution is not None)
+        counts["batches"] += 1
+    return {"counts": counts}
+
+
+def run_store(csv_path: Path, ipasn: Path, backend: str) -> dict[str, Any]:
+    """Stages ``store-*``: the pipeline's batches written to the backend's scratch tables."""
+    import ingest_store
+
+    return {"counts": ingest_store.store(backend, batches(csv_path, ipasn))}
+
+
+def preload(stage: str) -> None:
+    """Import what ``stage`` uses before the clock starts (IntelMQ's bot set-up is untimed too)."""
+    modules = ["cleannet.engines.feeds.formats.shadowserver", "cleannet.engines.feeds.sources"]
+    if stage != "parse":
+        modules += ["cleannet.engines.feeds.attribution", "cleannet.engines.feeds.pipeline"]
+    if stage.startswith("store"):
+        modules += ["ingest_store", "psycopg" if stage == "store-postgresql" else "sqlite3"]
+    for name in modules:
+        with contextlib.suppress(ImportError):  # the stage reports it (PipelineNotReady)
+            importlib.import_module(name)
+
+
+def run(stage: str, csv_path: Path, ipasn: Path) -> dict[str, Any]:
+    """Run ``stage`` once; return its counts and its wall, CPU and peak-memory figures."""
+    os.sched_setaffinity(0, {0})  # "on one core": the rate of one process on one core
+    actions: dict[str, Callable[[], dict[str, Any]]] = {
+        "parse": lambda: run_parse(csv_path, ipasn),
+        "attribute": lambda: run_attribute(csv_path, ipasn),
+        "aggregate": lambda: run_aggregate(csv_path, ipasn),
+        "store-sqlite": lambda: run_store(csv_path, ipasn, "sqlite"),
+        "store-postgresql": lambda: run_store(csv_path, ipasn, "postgresql"),
+    }
+    preload(stage)
+    wall, cpu = time.perf_counter(), time.process_time()
+    figures = actions[stage]()
+    figures["seconds"] = time.perf_counter() - wall
+    figures["cpu_seconds"] = time.process_time() - cpu
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    figures["peak_rss_kib"] = usage.ru_maxrss
+    # Involuntary context switches: how often another tenant took the core from this run.
+    figures["preempted"] = usage.ru_nivcsw
+    return figures
+
+
+def main(argv: list[str]) -> int:
+    """Command line for the child process; exit 3 when the pipeline API is not there."""
+    stage, csv_path, ipasn, result = argv[0], Path(argv[1]), Path(argv[2]), Path(argv[3])
+    try:
+        figures = run(stage, csv_path, ipasn)
+    except PipelineNotReady as exc:
+        result.write_text(json.dumps({"error": str(exc)}))
+        return 3
+    result.write_text(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent))  # for ingest_store
+    sys.exit(main(sys.argv[1:]))
