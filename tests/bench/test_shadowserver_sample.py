@@ -14,11 +14,13 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-import pytest
-
 REPO = Path(__file__).resolve().parents[2]
-# shared/ lies beside the repository, for developers and CI alike.
-SHARED_FORMATS = REPO.parent / "shared" / "formats"
+# The repository's own copies of Shadowserver's published files (identical to shared/formats).
+SCHEMAS = {
+    "shadowserver-reports.json": REPO / "tests/engines/feeds/fixtures/shadowserver/reports.json",
+    "shadowserver-intelmq-mapping.json": REPO
+    / "src/cleannet/engines/feeds/formats/data/shadowserver-intelmq.json",
+}
 
 
 def _load_generator() -> ModuleType:
@@ -37,10 +39,7 @@ sample = _load_generator()
 
 
 def _schema(name: str) -> dict:
-    path = SHARED_FORMATS / name
-    if not path.is_file():
-        pytest.skip(f"{path} is not here (shared/ lies beside the repository)")
-    return json.loads(path.read_text())
+    return json.loads(SCHEMAS[name].read_text(encoding="utf-8"))
 
 
 def test_same_seed_same_bytes(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from cleannet.server.intel.ingest import ingest_sources, options_for_feed, sources_from_paths
 from cleannet.server.intel.models import Event, FeedRun
@@ -22,6 +23,7 @@ def run(networks) -> FeedRun:
 
 def test_it_shows_the_rejected_rows_on_the_run_page(client, personas, run) -> None:
     client.force_login(personas.analyst.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the assertions read English text
     page = client.get(f"/admin/intel/feedrun/{run.pk}/change/").content.decode()
     assert "looks like a spreadsheet formula" in page
     assert f"/admin/intel/rejectedrow/?run__id__exact={run.pk}" in page
