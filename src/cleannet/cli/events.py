@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, TextIO
 import typer
 
 from cleannet.cli.django_setup import setup_django
+from cleannet.cli.progress import progress_bar
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -54,18 +55,19 @@ def _time(raw: str, option: str) -> dt.datetime | None:
 
 @contextmanager
 def _progress(total: int) -> Iterator[Advance | None]:
-    """Yield ``advance(n)`` drawing a bar on stderr for large exports, None for small ones."""
+    """Yield ``advance(n)`` (n more events) for large exports, None for small ones."""
     if total < LARGE:
         yield None
         return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+    with progress_bar("events") as show:
+        done = 0
 
-    columns = (BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    # stderr, so that `--output -` leaves stdout to the data.
-    with Progress(*columns, console=Console(stderr=True)) as bar:
-        task = bar.add_task("events", total=total)
-        yield lambda done: bar.advance(task, done)
+        def advance(count: int) -> None:
+            nonlocal done
+            done += count
+            show(done, total)
+
+        yield advance
 
 
 def _open(output: str) -> TextIO | nullcontext[TextIO]:

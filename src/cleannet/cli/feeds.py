@@ -81,7 +81,8 @@ def run_now(
     running, 2 for a feed the registry does not have (or a registry that is not valid).
     """
     setup_django()
-    from cleannet.cli.ingest import end_with_counts, rows_read_bar
+    from cleannet.cli.ingest import end_with_counts
+    from cleannet.cli.progress import rows_read_bar
     from cleannet.core.errors import CleanNetError
     from cleannet.engines.feeds.registry import RegistryError
     from cleannet.server.intel.feed_runner import run_feed

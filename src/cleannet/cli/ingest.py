@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -21,6 +19,7 @@ import typer
 from rich.console import Console
 
 from cleannet.cli.django_setup import setup_django
+from cleannet.cli.progress import rows_read_bar
 from cleannet.engines.feeds import FORMATS
 
 if TYPE_CHECKING:
@@ -100,17 +99,6 @@ def end_with_counts(run: FeedRun, as_json: bool) -> NoReturn:
                   "rejected": run.rejected, "duplicates": run.duplicates}  # fmt: skip
         typer.echo(json.dumps(counts))
     raise typer.Exit(code=1 if run.status == "failed" else 0)
-
-
-@contextmanager
-def rows_read_bar(console: Console) -> Iterator[Callable[[int], None]]:
-    """Yield ``advance(rows_read)``; a bar on stderr while the block runs, gone after it."""
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    columns = (SpinnerColumn(), TextColumn("{task.completed:,} rows read"), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task("ingest", total=None)
-        yield lambda read: progress.update(task, completed=read)
 
 
 def summarise_run(run: FeedRun, console: Console) -> None:
