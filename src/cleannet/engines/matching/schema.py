@@ -61,6 +61,20 @@ INDICATOR = pa.schema(
     ]
 )
 
+HUB_EVENT = pa.schema(
+    [
+        pa.field("ts", UTC_TIME, nullable=False),  # time.source
+        pa.field("ip", pa.string(), nullable=False),  # source.ip (public side)
+        pa.field("port", pa.int32()),  # source.port: what a CGNAT block is chosen by
+        pa.field("family", pa.string()),  # malware.name
+        pa.field("indicator", pa.string(), nullable=False),  # "<feed.name>:<classification>"
+        pa.field("evidence", pa.string(), nullable=False),  # the hub's event id or key
+    ]
+)
+"""An event the hub already attributed to this ISP (a sinkhole hit): no indicator join, it
+goes straight to CGNAT translation and lease attribution; its findings have
+``indicator_kind`` "event"."""
+
 LEASE = pa.schema(
     [
         pa.field("subscriber", pa.string(), nullable=False),
@@ -129,18 +143,20 @@ UNATTRIBUTED = pa.schema(
 class MatchJob:
     """Everything an engine needs: canonical tables on disk (Parquet) and the settings.
 
-    ``records`` are Parquet files of ``LOG_RECORD``; ``indicators``, ``leases`` and
-    ``cgnat`` one Parquet file each of their schema (``cgnat`` may be None). A record whose
-    ``client_port`` is set and whose ``client_ip`` falls in a CGNAT block at that second is
-    first translated to the inside address, then attributed through the leases.
-    ``memory_limit`` (e.g. "2GB") and ``threads`` bound the engine; ``work_dir`` is where an
-    engine may spill.
+        ``records`` are Parquet files of ``LOG_RECORD``; ``indicators``, ``leases`` and
+        ``cgnat`` one Parquet file each of their schema (``cgnat`` may be None); ``events`` a
+    Parquet file of ``HUB_EVENT`` (may be None). A record whose
+        ``client_port`` is set and whose ``client_ip`` falls in a CGNAT block at that second is
+        first translated to the inside address, then attributed through the leases.
+        ``memory_limit`` (e.g. "2GB") and ``threads`` bound the engine; ``work_dir`` is where an
+        engine may spill.
     """
 
     records: list[Path]
     indicators: Path
     leases: Path
     cgnat: Path | None = None
+    events: Path | None = None
     work_dir: Path | None = None
     memory_limit: str = "2GB"
     threads: int = 2
