@@ -4,16 +4,21 @@
 writes its figures to ``RESULT_JSON``. One process per measurement, so that ``ru_maxrss``
 is the peak of that stage alone, pinned to core 0 so that the rate is a one-core rate.
 
-Stages (each includes the ones before it):
+Stages (each includes the ones before it), on the path ``cleannet ingest`` takes for a
+Shadowserver report — the columnar reader (``parse_columnar``, blocks of rows converted
+column by column):
 
-* ``parse``: the Shadowserver parser alone (read, CSV, normalise every field);
-* ``attribute``: the parser, then every accepted row attributed (``source.ip`` on the day of
-  ``time.source``) through the prefix index: the per-row cost, with no aggregation to save
-  look-ups;
-* ``aggregate``: ``run_pipeline`` (dedup, aggregation per UTC day, attribution of each
-  aggregate) over the parser's rows, in its bounded batches;
+* ``parse``: the Shadowserver reader alone (read, CSV, normalise every field);
+* ``attribute``: the reader, then every accepted row attributed (``source.ip`` on the day of
+  ``time.source``) through the prefix index (``attribute_rows``: an answer per row);
+* ``aggregate``: ``run_columnar_pipeline`` (dedup, aggregation per UTC day, attribution of
+  each aggregate) over the reader's batches, in batches of 50,000 rows;
 * ``store-sqlite`` / ``store-postgresql``: ``aggregate``, then each batch stored
   (``bench/ingest_store.py``).
+
+``parse-rows``, ``attribute-rows`` and ``aggregate-rows`` are the same stages on the
+row-by-row plan (``parse``, ``run_pipeline``), which every other CSV format uses and which
+the columnar reader is held equal to.
 
 The prefix index (``cleannet.engines.feeds.attribution``) is built from the generated pyasn
 IPASN file. Everything that depends on the exact shape of the lead's API is in
@@ -35,7 +40,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-STAGES = ("parse", "attribute", "aggregate", "store-sqlite", "store-postgresql")
+STAGES = ("parse-rows", "attribute-rows", "aggregate-rows",
+          "parse", "attribute", "aggregate", "store-sqlite", "store-postgresql")  # fmt: skip
 AGGREGATE_WINDOW = dt.timedelta(days=1)
 """A Shadowserver report covers one day: fold a device's beacons to one line per day."""
 
@@ -80,6 +86,49 @@ def load_attributor(ipasn: Path) -> Callable[[str, dt.date], Any]:
     return attribute
 
 
+def load_index(ipasn: Path) -> Any:
+    """Return the ``PrefixIndex`` of the generated IPASN table."""
+    from cleannet.engines.feeds.attribution import PrefixIndex, load_ipasn
+
+    with ipasn.open(encoding="ascii") as handle:
+        return PrefixIndex(load_ipasn(handle).entries)
+
+
+def column_batches_of(csv_path: Path) -> Iterator[Any]:
+    """Yield the columnar reader's batches for every source of ``csv_path``."""
+    from cleannet.engines.feeds.formats.shadowserver import parse_columnar
+    from cleannet.engines.feeds.records import ParseOptions
+    from cleannet.engines.feeds.sources import open_sources
+
+    options = ParseOptions(source_name=csv_path.name, feed_name="shadowserver-event4-sinkhole")
+    return itertools.chain.from_iterable(parse_columnar(s, options) for s in open_sources(csv_path))
+
+
+def run_parse_columns(csv_path: Path, ipasn: Path) -> dict[str, Any]:
+    """Stage ``parse``: every block through the columnar reader, nothing after it."""
+    counts = {"Accepted": 0, "Rejected": 0}
+    for batch in column_batches_of(csv_path):
+        accepted = int(batch.accepted().sum())
+        counts["Accepted"] += accepted
+        counts["Rejected"] += batch.count - accepted
+    return {"counts": counts}
+
+
+def run_attribute_columns(csv_path: Path, ipasn: Path) -> dict[str, Any]:
+    """Stage ``attribute``: the columnar reader, then an answer per accepted row."""
+    from cleannet.engines.feeds.columnar_pipeline import attribute_rows
+
+    lookup_many = load_index(ipasn).lookup_many
+    counts = {"Accepted": 0, "Rejected": 0, "attributed": 0}
+    for batch in column_batches_of(csv_path):
+        accepted = int(batch.accepted().sum())
+        counts["Accepted"] += accepted
+        counts["Rejected"] += batch.count - accepted
+        hits = attribute_rows(batch, lookup_many)
+        counts["attributed"] += sum(1 for hit in hits.tolist() if hit is not None)
+    return {"counts": counts}
+
+
 def rows_of(csv_path: Path) -> Iterator[Any]:
     """Yield the parser's rows for every source of ``csv_path`` (streamed, never all at once)."""
     from cleannet.engines.feeds.formats.shadowserver import parse
@@ -119,18 +168,24 @@ def run_attribute(csv_path: Path, ipasn: Path) -> dict[str, Any]:
     return {"counts": counts}
 
 
-def batches(csv_path: Path, ipasn: Path) -> Iterator[Any]:
-    """Return ``run_pipeline``'s batches over the parser's rows, attributed, per UTC day."""
-    run_pipeline = pipeline_api()
+def batches(csv_path: Path, ipasn: Path, columnar: bool = True) -> Iterator[Any]:
+    """Return the pipeline's batches over the file, attributed, per UTC day."""
     attribute = load_attributor(ipasn)
+    if columnar:
+        from cleannet.engines.feeds.columnar_pipeline import run_columnar_pipeline
+
+        return run_columnar_pipeline(
+            column_batches_of(csv_path), attribute=attribute, window=AGGREGATE_WINDOW
+        )
+    run_pipeline = pipeline_api()
     return run_pipeline(rows_of(csv_path), attribute=attribute, window=AGGREGATE_WINDOW)
 
 
-def run_aggregate(csv_path: Path, ipasn: Path) -> dict[str, Any]:
+def run_aggregate(csv_path: Path, ipasn: Path, columnar: bool = True) -> dict[str, Any]:
     """Stage ``aggregate``: the pipeline consumed to the end, its counts added up."""
     counts = dict.fromkeys(("read", "accepted", "rejected", "duplicates", "aggregates"), 0)
     counts["batches"] = counts["attributed"] = 0
-    for batch in batches(csv_path, ipasn):
+    for batch in batches(csv_path, ipasn, columnar):
         counts["read"] += batch.read
         counts["accepted"] += batch.accepted
         counts["rejected"] += len(batch.rejected)
@@ -150,9 +205,11 @@ def run_store(csv_path: Path, ipasn: Path, backend: str) -> dict[str, Any]:
 
 def preload(stage: str) -> None:
     """Import what ``stage`` uses before the clock starts (IntelMQ's bot set-up is untimed too)."""
-    modules = ["cleannet.engines.feeds.formats.shadowserver", "cleannet.engines.feeds.sources"]
-    if stage != "parse":
-        modules += ["cleannet.engines.feeds.attribution", "cleannet.engines.feeds.pipeline"]
+    modules = ["cleannet.engines.feeds.formats.shadowserver", "cleannet.engines.feeds.sources",
+               "cleannet.engines.feeds.columnar", "pyarrow.csv", "pyarrow.compute"]  # fmt: skip
+    if not stage.startswith("parse"):
+        modules += ["cleannet.engines.feeds.attribution", "cleannet.engines.feeds.pipeline",
+                    "cleannet.engines.feeds.columnar_pipeline"]  # fmt: skip
     if stage.startswith("store"):
         modules += ["ingest_store", "psycopg" if stage == "store-postgresql" else "sqlite3"]
     for name in modules:
@@ -164,8 +221,11 @@ def run(stage: str, csv_path: Path, ipasn: Path) -> dict[str, Any]:
     """Run ``stage`` once; return its counts and its wall, CPU and peak-memory figures."""
     os.sched_setaffinity(0, {0})  # "on one core": the rate of one process on one core
     actions: dict[str, Callable[[], dict[str, Any]]] = {
-        "parse": lambda: run_parse(csv_path, ipasn),
-        "attribute": lambda: run_attribute(csv_path, ipasn),
+        "parse-rows": lambda: run_parse(csv_path, ipasn),
+        "attribute-rows": lambda: run_attribute(csv_path, ipasn),
+        "aggregate-rows": lambda: run_aggregate(csv_path, ipasn, columnar=False),
+        "parse": lambda: run_parse_columns(csv_path, ipasn),
+        "attribute": lambda: run_attribute_columns(csv_path, ipasn),
         "aggregate": lambda: run_aggregate(csv_path, ipasn),
         "store-sqlite": lambda: run_store(csv_path, ipasn, "sqlite"),
         "store-postgresql": lambda: run_store(csv_path, ipasn, "postgresql"),

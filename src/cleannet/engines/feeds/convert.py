@@ -108,7 +108,9 @@ def _time(name: str) -> Converter:
         return moment.astimezone(UTC)
 
     # Reports are sorted by time: many rows share a second.
-    return _cached(name, fresh)
+    cached = _cached(name, fresh)
+    cached.iso_time = True  # type: ignore[attr-defined]  # columnar readers vectorise it
+    return cached
 
 
 def _text(name: str, lower: bool) -> Converter:

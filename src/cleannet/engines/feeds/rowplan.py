@@ -155,14 +155,17 @@ def _memoised(
     return build
 
 
-def compile_plan(
-    header: list[str],
-    columns: Iterable[Column],
-    constants: Mapping[str, FieldValue] | None = None,
-) -> ColumnPlan:
-    """Return the plan for ``header``; raise ``MissingColumns`` naming absent required ones."""
+Step = tuple[int, Column, Converter]
+"""One planned column: its position in the header, the column, its converter."""
+
+
+def plan_steps(header: list[str], columns: Iterable[Column]) -> list[Step]:
+    """Return the steps of the columns ``header`` has, in the columns' order.
+
+    Raises ``MissingColumns`` naming the required columns the header lacks.
+    """
     index = {name: i for i, name in enumerate(header)}
-    steps: list[tuple[int, Column, Converter]] = []
+    steps: list[Step] = []
     missing: list[str] = []
     for column in columns:
         position = index.get(column.name)
@@ -173,6 +176,16 @@ def compile_plan(
         steps.append((position, column, column.converter or converter_for(column.target)))
     if missing:
         raise MissingColumns(missing)
+    return steps
+
+
+def compile_plan(
+    header: list[str],
+    columns: Iterable[Column],
+    constants: Mapping[str, FieldValue] | None = None,
+) -> ColumnPlan:
+    """Return the plan for ``header``; raise ``MissingColumns`` naming absent required ones."""
+    steps = plan_steps(header, columns)
     used = {column.name for _, column, _ in steps}
     return ColumnPlan(
         build=_generate(steps, constants or {}),
@@ -180,6 +193,26 @@ def compile_plan(
         targets=[column.target for _, column, _ in steps],
         unused=[name for name in header if name not in used],
     )
+
+
+ValueOf = Callable[[str], dict[str, FieldValue]]
+
+
+def value_function(column: Column, convert: Converter) -> ValueOf:
+    """Return ``one(text) -> {target: value}`` (empty dict: nothing kept; may raise RowError).
+
+    It runs the very lines a plan runs for this column, so a columnar reader that converts
+    each distinct value once gets exactly what the row-by-row plan would.
+    """
+    lines = ["def one(v):", "    values = [v]", "    f = {}"]
+    lines += _step_source(0, 0, column, convert)
+    lines.append("    return f")
+    namespace: dict[str, object] = {
+        "c0": convert, "k0": getattr(convert, "cache", None), "EMPTY": EMPTY_MARKERS,
+        "RowError": RowError, "FORMULA_STARTS": FORMULA_STARTS,
+    }  # fmt: skip
+    exec(compile("\n".join(lines), "<column value>", "exec"), namespace)  # noqa: S102
+    return namespace["one"]  # type: ignore[return-value]
 
 
 def apply_plan(

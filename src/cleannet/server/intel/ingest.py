@@ -43,8 +43,8 @@ from cleannet.engines.feeds import (
     Batch,
     ParseOptions,
     Source,
+    columnar_parser_for,
     parser_for,
-    run_pipeline,
 )
 from cleannet.engines.feeds.pipeline import DEFAULT_BATCH_ROWS, DEFAULT_WINDOW
 from cleannet.server.accounts.audit import record_change, snapshot
@@ -115,13 +115,13 @@ def ingest_sources(
     (before any run is opened) and ``RunTakenOver`` if another process continued the run;
     any other error ends this attempt as interrupted and is raised again.
     """
-    parse = parser_for(format)
+    parse, columnar = parser_for(format), columnar_parser_for(format)
     readable, digest, errors = digest_sources(sources)
     content = _Content(feed, format, digest, options_digest(options), [s.name for s in readable])
     attempt = _open_run(content, batch_rows, actor)
     if attempt.done:
         return attempt.run
-    reader = SourceReader(parse, readable, options, errors=errors)
+    reader = SourceReader(parse, readable, options, errors=errors, columnar=columnar)
     try:
         _store_all(attempt, reader, attribute or prefix_attributor(), window, progress)
     except BaseException as error:
@@ -221,8 +221,8 @@ def _store_all(
     context = StoreContext(attempt.run.feed, reader.locate)
     read = 0
     # Closed explicitly so that a crash closes the parsers' files now, not at some collection.
-    with closing(reader.rows()) as rows:
-        for batch in run_pipeline(rows, attribute, window, attempt.batch_rows):
+    with closing(reader.batches(attribute, window, attempt.batch_rows)) as batches:
+        for batch in batches:
             read += batch.read
             _check_resumable(attempt, read - batch.read, read)
             if read > attempt.stored_rows:

@@ -9,6 +9,7 @@ source's error instead of stopping.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import zipfile
@@ -20,6 +21,9 @@ from typing import Any, TextIO
 
 from cleannet.engines.feeds import (
     Accepted,
+    Attributor,
+    Batch,
+    ColumnBatch,
     FeedFormatError,
     Limits,
     ParseOptions,
@@ -27,7 +31,10 @@ from cleannet.engines.feeds import (
     Row,
     Source,
     open_sources,
+    run_columnar_pipeline,
+    run_pipeline,
 )
+from cleannet.engines.feeds.formats import ColumnarParser
 from cleannet.engines.feeds.records import Parser
 from cleannet.server.intel.models import Feed
 
@@ -56,6 +63,20 @@ class SourceReader:
     options: ParseOptions
     errors: list[str] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
+    columnar: ColumnarParser | None = None
+    """The format's block reader, if it has one: used for the pipeline (same batches)."""
+
+    def batches(
+        self, attribute: Attributor, window: dt.timedelta, batch_rows: int
+    ) -> Generator[Batch, None, None]:
+        """Yield the pipeline's batches over every source (columnar when the format can)."""
+        if self.columnar is not None:
+            pipeline = run_columnar_pipeline(
+                self.column_batches(self.columnar), attribute, window, batch_rows
+            )
+        else:
+            pipeline = run_pipeline(self.rows(), attribute, window, batch_rows)
+        yield from pipeline  # closing this generator closes the pipeline and the parsers
 
     def rows(self) -> Generator[Row, None, None]:
         """Yield every source's rows in order; a source that cannot be read ends early."""
@@ -71,6 +92,22 @@ class SourceReader:
                 self.errors.append(_source_error(source, error))
             finally:
                 # Parsers may leave their stream to the garbage collector; close it now.
+                for stream in opened:
+                    stream.close()
+                self.unknown_columns += [c for c in options.unknown_columns
+                                         if c not in self.unknown_columns]  # fmt: skip
+
+    def column_batches(self, parse: ColumnarParser) -> Generator[ColumnBatch, None, None]:
+        """Yield every source's column batches in order, numbered as ``rows`` numbers rows."""
+        for index, source in enumerate(self.sources):
+            options = replace(self.options, source_name=source.name, unknown_columns=[])
+            opened: list[TextIO] = []
+            try:
+                for batch in parse(_tracked(source, opened), options):
+                    yield _tagged_batch(batch, index) if index else batch
+            except _UNREADABLE as error:
+                self.errors.append(_source_error(source, error))
+            finally:
                 for stream in opened:
                     stream.close()
                 self.unknown_columns += [c for c in options.unknown_columns
@@ -97,6 +134,14 @@ def _tagged(row: Row, index: int) -> Row:
     if isinstance(row, Accepted):
         return Accepted(number, row.fields, row.raw)
     return Rejected(number, row.reason, row.raw, row.field)
+
+
+def _tagged_batch(batch: ColumnBatch, index: int) -> ColumnBatch:
+    batch.first_line += index << SOURCE_SHIFT
+    batch.fallback = {number: _tagged(row, index) for number, row in batch.fallback.items()}
+    if batch.replayed is not None:
+        batch.replayed = [_tagged(row, index) for row in batch.replayed]
+    return batch
 
 
 def _source_error(source: Source, error: BaseException) -> str:

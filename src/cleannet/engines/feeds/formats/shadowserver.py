@@ -21,6 +21,8 @@ from email.utils import parsedate_to_datetime
 from cleannet.core.errors import InvalidEvent
 from cleannet.core.event import validate_field
 from cleannet.core.event_values import FieldValue
+from cleannet.engines.feeds.columnar import ColumnBatch, replayed_batches
+from cleannet.engines.feeds.columnar import parse_columnar as parse_columnar_csv
 from cleannet.engines.feeds.convert import Converter, converter_for
 from cleannet.engines.feeds.csvrows import read_csv
 from cleannet.engines.feeds.formats.shadowserver_schema import (
@@ -32,7 +34,7 @@ from cleannet.engines.feeds.formats.shadowserver_schema import (
 from cleannet.engines.feeds.records import FeedFormatError, ParseOptions, Row, RowError, Source
 from cleannet.engines.feeds.rowplan import Column, MissingColumns, RowHook, parse_with_plan
 
-__all__ = ["parse"]
+__all__ = ["parse", "parse_columnar"]
 
 _CVE = re.compile(r"cve-\d{4}-\d{4,}", re.IGNORECASE)
 _ROW_HOOKED = {"convert_http_host_and_url", "category_or_detail", "scan_exchange_taxonomy",
@@ -211,6 +213,26 @@ def _report(source: Source, options: ParseOptions) -> Report:
             " or set the feed's variant)",
         )
     return report
+
+
+def parse_columnar(source: Source, options: ParseOptions) -> Iterator[ColumnBatch]:
+    """Yield the rows of a Shadowserver report as column batches (what ``parse`` yields).
+
+    Report types whose rows need a multi-column hook (``sinkhole_http``'s URL) come as
+    replayed batches of ``parse``'s rows. Raises as ``parse`` does.
+    """
+    report = _report(source, options)
+    constants = _constants(report, options)
+    if any(rule.conversion in _ROW_HOOKED for rule in report.rules):
+        yield from replayed_batches(parse(source, options))
+        return
+    try:
+        plan, batches = parse_columnar_csv(source, _columns(report), constants)
+    except MissingColumns as exc:
+        raise FeedFormatError(source.name, f"lacks required column(s) {exc}") from exc
+    known = {rule.column for rule in report.rules} | {"http_host", "detail"}
+    options.unknown_columns.extend(name for name in plan.unused if name not in known)
+    yield from batches
 
 
 def parse(source: Source, options: ParseOptions) -> Iterator[Row]:
