@@ -24,7 +24,9 @@ UTC_TIME = pa.timestamp("us", tz="UTC")
 class RecordKind(StrEnum):
     DNS = "dns"  # a name was looked up: ``qname`` is set
     FLOW = "flow"  # a connection: ``dst_ip`` (and ``dst_port``) are set
-    HTTP = "http"  # a web request through a proxy: ``url`` and ``qname`` (its host) are set
+    HTTP = "http"  # a web request through a proxy: ``url`` unless a CONNECT; ``qname`` its host
+    # name, or ``dst_ip`` when the host is an address. Engines match domains on ``qname`` and
+    # IPs/CIDRs on ``dst_ip`` whatever the kind.
 
 
 LOG_RECORD = pa.schema(
