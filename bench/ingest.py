@@ -9,7 +9,8 @@ What it does:
 1. generates (once; kept under ``var/bench/ingest``) a deterministic ``event4_sinkhole``
    report of ``--rows`` rows and its prefix table (``bench/shadowserver_sample.py``);
 2. runs each CleanNet stage ``--repeats`` times, each run in a fresh process pinned to one
-   core (``bench/ingest_cleannet.py``): parse; + attribute; + aggregate; + store into SQLite
+   core (``bench/ingest_cleannet.py``): parse; + attribute; + aggregate, on the columnar path
+   ``cleannet ingest`` takes and on the row-by-row plan; the whole ingest service into SQLite
    and into PostgreSQL (``--skip-store`` to leave those out);
 3. runs IntelMQ 3.x's own Shadowserver parser bot on the first ``--intelmq-rows`` rows of
    the same file, in its own virtualenv (``bench/ingest_intelmq.py``; ``--skip-intelmq``);
@@ -59,7 +60,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1, help="generator seed")
     parser.add_argument("--memory-gib", type=float, default=1.0, help="memory check input; 0=off")
     parser.add_argument("--intelmq-chunk-bytes", type=int, default=0, help="0 = one report")
-    parser.add_argument("--skip-store", action="store_true", help="leave out the store stages")
+    parser.add_argument("--skip-store", action="store_true", help="leave out the ingest stages")
     parser.add_argument("--skip-intelmq", action="store_true", help="leave out IntelMQ")
     return parser.parse_args(argv)
 
@@ -149,7 +150,7 @@ def memory_check(
     The input is the same generator with more rows (same seed), sized from ``base``'s
     bytes per row.
     """
-    done = [s["stage"] for s in stages if "error" not in s and not s["stage"].startswith("store")]
+    done = [s["stage"] for s in stages if "error" not in s and not s["stage"].startswith("ingest")]
     if gib <= 0 or not done:
         return None
     per_row = base.csv.stat().st_size / base.rows
@@ -170,7 +171,7 @@ def main(argv: list[str]) -> int:
     load_at_start = [round(x, 2) for x in os.getloadavg()]
     files = sample(args.rows, args.seed)
     source = ingest_report.source_state(ROOT)
-    stages = [s for s in ingest_cleannet.STAGES if not (args.skip_store and "store" in s)]
+    stages = [s for s in ingest_cleannet.STAGES if not (args.skip_store and "ingest" in s)]
     measured = [measure_stage(stage, files, args.repeats) for stage in stages]
     intelmq = None if args.skip_intelmq else measure_intelmq(args, files)
     results = {

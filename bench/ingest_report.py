@@ -20,8 +20,8 @@ STAGE_NAMES = {
     "parse": "parse + normalise",
     "attribute": "parse + normalise + attribute",
     "aggregate": "parse + normalise + attribute + aggregate",
-    "store-sqlite": "… + aggregate + store (SQLite)¹",
-    "store-postgresql": "… + aggregate + store (PostgreSQL)¹",
+    "ingest-sqlite": "`cleannet ingest`: … + aggregate + store (SQLite)¹",
+    "ingest-postgresql": "`cleannet ingest`: … + aggregate + store (PostgreSQL)¹",
 }
 
 
@@ -136,8 +136,10 @@ def compare(cleannet: list[dict[str, Any]], intelmq: dict[str, Any] | None) -> d
 
 def outcome(counts: dict[str, int]) -> str:
     """Return what a stage produced, in a few words (from its counts)."""
-    if "stored" in counts:
-        return f"{counts['stored']:,} aggregates stored after merging {counts['aggregates']:,}"
+    if "events_created" in counts:
+        return (f"{counts['accepted']:,} accepted, {counts['rejected']:,} refused, "
+                f"{counts['events_created']:,} events created, "
+                f"{counts['events_merged']:,} merged")  # fmt: skip
     if "aggregates" in counts:
         return (f"{counts['accepted']:,} accepted → {counts['aggregates']:,} aggregates in "
                 f"{counts['batches']:,} batches, {counts['attributed']:,} attributed")  # fmt: skip
@@ -266,12 +268,14 @@ METHOD = """## How it was measured
   attributions (`tests/engines/feeds/test_columnar.py`), and the rate of the columnar path
   depends on how often values repeat: a sinkhole report repeats each device's columns on
   every beacon (here 25,000 devices for 1,000,000 rows).
-- ¹ The store stages write each batch with the bench's own writer (`bench/ingest_store.py`),
-  because CleanNet's service that stores aggregates had not landed: one transaction per
-  batch that merges aggregates on their stable `key` (SQLite: `executemany` upsert into a
-  scratch file; PostgreSQL: `COPY` into a staging table and one `INSERT … ON CONFLICT` in a
-  scratch schema dropped afterwards). PostgreSQL's server work runs outside the pinned
-  process, so its CPU-time rate counts the client only.
+- ¹ The ingest stages run CleanNet's own service, `intel.ingest.ingest_sources` (what
+  `cleannet ingest --format shadowserver FILE` calls), into a scratch database created and
+  migrated before the clock starts (SQLite: a file in a temporary directory; PostgreSQL: a
+  database `cleannet_bench_<pid>` dropped afterwards): the columnar pipeline, and each batch
+  of 50,000 rows stored in one transaction with the run's checkpoint (events inserted or
+  merged on their stable key, first raw line as evidence, refused rows kept; PostgreSQL
+  through `COPY`). PostgreSQL's server work runs outside the pinned process, so its
+  CPU-time rate counts the client only.
 - IntelMQ: its own `intelmq.bots.parsers.shadowserver.parser.ShadowserverParserBot` in a
   separate virtualenv (`var/bench/intelmq-venv`), in IntelMQ 3.x library mode
   (`settings=BotLibSettings`, in-process pipelines, no Redis; `bot.process_message(report)`),
