@@ -252,7 +252,7 @@ METHOD = """## How it was measured
 
 - CleanNet: each run is a fresh `python bench/ingest_cleannet.py STAGE …` process pinned to
   core 0 (`os.sched_setaffinity`); seconds are wall-clock from the first read to the last
-  row consumed (imports excluded); peak RSS is that process's `ru_maxrss`. Rates are input
+  row consumed (imports excluded); peak RSS is that process's `VmHWM`. Rates are input
   rows per second. Stages, on the path `cleannet ingest` takes for Shadowserver reports:
   *parse* is `formats.shadowserver.parse_columnar` over `sources.open_sources(file)` (blocks
   of 16 Mi characters split into columns by pyarrow on one thread, each column converted
