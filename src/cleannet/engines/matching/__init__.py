@@ -6,6 +6,7 @@ or Spark) joins them into findings, daily counts and the unattributed report.
 """
 
 from cleannet.engines.matching.engine import ENGINES, Engine, UnknownEngine, get_engine
+from cleannet.engines.matching.output import finish_table, read_table, write_table
 from cleannet.engines.matching.schema import (
     CGNAT_BLOCK,
     DAILY_COUNT,
@@ -43,5 +44,8 @@ __all__ = [
     "ReadSummary",
     "RecordKind",
     "UnknownEngine",
+    "finish_table",
     "get_engine",
+    "read_table",
+    "write_table",
 ]

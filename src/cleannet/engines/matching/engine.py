@@ -1,13 +1,16 @@
 """The engines that run a ``MatchJob``: one lookup table, each engine a small module.
 
 ``get_engine("duckdb")`` and ``get_engine("spark")`` return an object with
-``run(job: MatchJob) -> MatchResult``. Both implement the same few query plans (see
-``docs/matching.md``) and a conformance suite holds their results equal row for row:
+``run(job: MatchJob) -> MatchResult``. Both implement the same few query plans (the exact
+rules, R1–R11, are in ``duckdb_engine``'s docstring; ``docs/matching.md`` explains them) and
+a conformance suite (``tests/engines/matching/engines``) holds their results equal row for
+row:
 
 1. indicators valid at the record's time only (``valid_from <= ts < valid_until``);
 2. domain indicators match the name and every name under it (``a.b.evil.example`` →
    ``evil.example``); IP indicators the address; CIDR indicators every address inside;
-   URL indicators the record's URL by the host/path lookup expressions;
+   URL indicators the record's canonical URL when equal, or when the indicator ends in
+   "/" and the URL starts with it (a path prefix);
 3. CGNAT: a record with a port inside an allocated block of its public address at that
    second is translated to the inside address;
 4. attribution: the one lease covering (ip, ts) with ``start <= ts < end`` (end null =

@@ -20,6 +20,14 @@ import pyarrow as pa
 
 UTC_TIME = pa.timestamp("us", tz="UTC")
 
+RECORD_PARQUET_OPTIONS: dict[str, object] = {
+    "compression": "zstd",
+    # Names repeat in DNS logs: a dictionary page large enough to keep ``qname``
+    # dictionary-encoded makes the engines' scans and joins markedly cheaper.
+    "dictionary_pagesize_limit": 64 * 1024 * 1024,
+}
+"""How log records are written to Parquet (``pq.ParquetWriter(path, LOG_RECORD, **…)``)."""
+
 
 class RecordKind(StrEnum):
     DNS = "dns"  # a name was looked up: ``qname`` is set
@@ -129,7 +137,8 @@ DAILY_COUNT = pa.schema(
 
 UNATTRIBUTED = pa.schema(
     [
-        pa.field("reason", pa.string(), nullable=False),  # "no lease" | "overlapping leases"
+        # "no lease" | "overlapping leases" | "overlapping CGNAT blocks"
+        pa.field("reason", pa.string(), nullable=False),
         pa.field("ip", pa.string(), nullable=False),
         pa.field("port", pa.int32()),
         pa.field("ts", UTC_TIME, nullable=False),
@@ -184,7 +193,8 @@ SORT_KEYS = {
     "daily_counts": [("day", "ascending"), ("family", "ascending"),
                      ("indicator_kind", "ascending")],
     "unattributed": [("ts", "ascending"), ("ip", "ascending"), ("port", "ascending"),
-                     ("indicator", "ascending"), ("reason", "ascending")],
+                     ("indicator", "ascending"), ("reason", "ascending"),
+                     ("candidates", "ascending"), ("evidence", "ascending")],
 }  # fmt: skip
 
 

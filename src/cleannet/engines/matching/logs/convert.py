@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 
 from cleannet.engines.matching.logs.registry import get_log_format, read_log
 from cleannet.engines.matching.logs.tabular import is_canonical
-from cleannet.engines.matching.schema import LOG_RECORD, ReadSummary
+from cleannet.engines.matching.schema import LOG_RECORD, RECORD_PARQUET_OPTIONS, ReadSummary
 
 _ROW_GROUP = 1 << 18
 _COMPRESSED_SUFFIXES = (".gz", ".zst")
@@ -38,7 +38,7 @@ def _write_parquet(
     """Write ``batches`` to ``target`` in row groups of about ``_ROW_GROUP`` rows (DuckDB and
     Spark split work by row group; tiny groups cost metadata and compression)."""
     pending: list[pa.RecordBatch] = []
-    with closing(pq.ParquetWriter(target, LOG_RECORD, compression="zstd")) as writer:
+    with closing(pq.ParquetWriter(target, LOG_RECORD, **RECORD_PARQUET_OPTIONS)) as writer:
         for batch in batches:
             pending.append(batch)
             if sum(part.num_rows for part in pending) >= _ROW_GROUP:

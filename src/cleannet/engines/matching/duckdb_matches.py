@@ -1,0 +1,162 @@
+"""Plans a, b-d, e and h of ``duckdb_engine``: which records and hub events match what.
+
+Every plan works on the *distinct* keys of the records (DNS logs repeat the same names over and
+over): it turns them into a small hit table ``(key, indicator_kind, indicator, valid_from,
+valid_until)``; then one join per key column takes the records back through their
+hit table and keeps the rows inside the indicator's validity window. No record is ever compared
+with every indicator.
+
+- a) domain: the distinct ``qname`` values, each expanded into its suffixes at label boundaries
+  by a recursive CTE (``a.b.c`` → ``a.b.c``, ``b.c``, ``c``), equi-joined with the domain
+  indicators' values;
+- b, c) IP and CIDR: ``duckdb_addresses`` over the distinct ``dst_ip`` values and URL hosts;
+- d) URL: the distinct ``url`` values, each expanded into itself and its prefixes that end in
+  ``/``, equi-joined with the URL indicators' values (the URL's host also goes through b, c);
+- e) validity: ``valid_from <= ts < valid_until`` per record, nulls open;
+- h) hub events: appended as matches of kind ``event`` without any indicator join.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from cleannet.engines.matching.duckdb_addresses import create_address_hits
+
+__all__ = ["create_matches"]
+
+_NAME_HITS = """
+CREATE TEMP TABLE name_hits AS
+WITH RECURSIVE suffixes(qname, suffix) AS (
+    SELECT qname, qname FROM (SELECT DISTINCT qname FROM records WHERE qname IS NOT NULL)
+    UNION ALL
+    SELECT qname, substr(suffix, strpos(suffix, '.') + 1) FROM suffixes
+    WHERE strpos(suffix, '.') > 0
+)
+SELECT s.qname AS key, i.indicator_kind, i.indicator, i.valid_from, i.valid_until
+FROM suffixes s JOIN indicator i ON i.value = s.suffix
+WHERE i.indicator_kind = 'domain'
+"""
+
+_URLS = """
+CREATE TEMP TABLE urls AS
+SELECT url, url_host(url) AS host FROM (SELECT DISTINCT url FROM records WHERE url IS NOT NULL)
+"""
+
+_ADDRESSES = """
+CREATE TEMP TABLE addresses AS
+SELECT dst_ip AS address FROM records WHERE dst_ip IS NOT NULL
+UNION
+SELECT host FROM urls WHERE address_number(host) IS NOT NULL
+"""
+
+# Each step cuts the prefix back to the '/' before its last character, so every prefix that
+# ends in '/' is produced once, longest first.
+_URL_PREFIX_HITS = """
+WITH RECURSIVE prefixes(url, prefix) AS (
+    SELECT url, url FROM urls
+    UNION ALL
+    SELECT url, left(prefix, length(prefix) - strpos(reverse(prefix[:-2]), '/'))
+    FROM prefixes WHERE strpos(reverse(prefix[:-2]), '/') > 0
+)
+SELECT p.url AS key, i.indicator_kind, i.indicator, i.valid_from, i.valid_until
+FROM prefixes p JOIN indicator i ON i.value = p.prefix
+WHERE i.indicator_kind = 'url'
+"""
+
+_URL_HOST_HITS = """
+SELECT u.url AS key, h.indicator_kind, h.indicator, h.valid_from, h.valid_until
+FROM urls u JOIN address_hits h ON h.key = u.host
+"""
+
+_RECORD_MATCHES = """
+SELECT r.filename AS source, r.file_row_number AS row_number, r.ts, r.client_ip, r.client_port,
+       r.evidence, h.indicator_kind, h.indicator
+FROM records r JOIN {hits} h ON r.{column} = h.key
+WHERE (h.valid_from IS NULL OR h.valid_from <= r.ts)
+  AND (h.valid_until IS NULL OR r.ts < h.valid_until)
+"""
+
+_MATCHES = """
+CREATE TEMP TABLE matches (
+    source VARCHAR, row_number BIGINT, ts TIMESTAMPTZ, client_ip VARCHAR, client_port INTEGER,
+    evidence VARCHAR, indicator_kind VARCHAR, indicator VARCHAR, family VARCHAR
+)
+"""
+
+# The family of an indicator is one per (kind, text), whatever row a record matched (R3); only
+# the indicators some distinct key hit need one.
+_HIT_FAMILIES = """
+CREATE TEMP TABLE hit_family AS
+SELECT indicator_kind, indicator, min(family) AS family FROM indicator
+WHERE (indicator_kind, indicator) IN ({hits})
+GROUP BY indicator_kind, indicator
+"""
+
+# DISTINCT: a record matching one indicator twice (two validity windows, or its dst_ip and
+# its URL's host) is one match.
+_RECORD_MATCHES_WITH_FAMILY = """
+INSERT INTO matches
+SELECT m.*, f.family FROM (SELECT DISTINCT * FROM ({branches})) m
+JOIN hit_family f USING (indicator_kind, indicator)
+"""
+
+_EVENT_MATCHES = """
+INSERT INTO matches
+SELECT filename, file_row_number, ts, ip, port, evidence, 'event', indicator, family FROM events
+"""
+
+
+def _indicator_kinds(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute("SELECT DISTINCT indicator_kind FROM indicator").fetchall()
+    return {kind for (kind,) in rows}
+
+
+def _has_rows(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return con.execute(f"SELECT EXISTS (FROM {table})").fetchone() == (True,)
+
+
+def _create_hit_tables(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Create the hit tables the indicators call for; return {record column: hit table}."""
+    kinds = _indicator_kinds(con)
+    columns = {}
+    if "domain" in kinds:
+        con.execute(_NAME_HITS)
+        columns["qname"] = "name_hits"
+    with_addresses = bool(kinds & {"ip", "cidr"})
+    if with_addresses or "url" in kinds:
+        con.execute(_URLS)
+    if with_addresses:
+        con.execute(_ADDRESSES)
+        create_address_hits(con)
+        columns["dst_ip"] = "address_hits"
+    if with_addresses or "url" in kinds:
+        url_hits = [_URL_PREFIX_HITS] if "url" in kinds else []
+        url_hits += [_URL_HOST_HITS] if with_addresses else []
+        con.execute(f"CREATE TEMP TABLE url_hits AS {' UNION ALL '.join(url_hits)}")
+        columns["url"] = "url_hits"
+    return {column: table for column, table in columns.items() if _has_rows(con, table)}
+
+
+def create_matches(con: duckdb.DuckDBPyConnection, *, with_events: bool) -> int:
+    """Create table ``matches`` (one row per record and indicator it matches, then one per hub
+    event) from the tables ``records``, ``indicator`` and, ``with_events``, ``events``.
+
+    Returns the number of log records that matched at least one indicator.
+    """
+    con.execute(_MATCHES)
+    hit_tables = _create_hit_tables(con)
+    if hit_tables:
+        hits = " UNION ALL ".join(
+            f"SELECT indicator_kind, indicator FROM {table}"  # noqa: S608 - our own table names
+            for table in hit_tables.values()
+        )
+        con.execute(_HIT_FAMILIES.format(hits=hits))
+        branches = " UNION ALL ".join(
+            _RECORD_MATCHES.format(hits=table, column=column)
+            for column, table in hit_tables.items()
+        )
+        con.execute(_RECORD_MATCHES_WITH_FAMILY.format(branches=branches))
+    matched = con.execute("SELECT count(DISTINCT (source, row_number)) FROM matches").fetchone()
+    if with_events:
+        con.execute(_EVENT_MATCHES)
+    return int(matched[0]) if matched else 0
