@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from cleannet.cli import demo, docs, events, feeds, ingest, networks, orgs, platform, users
+from cleannet.cli import (
+    demo,
+    docs,
+    events,
+    feeds,
+    ingest,
+    leaks,
+    match,
+    networks,
+    orgs,
+    platform,
+    users,
+)
 
 app = typer.Typer(
     name="cleannet",
@@ -21,6 +33,8 @@ app.command()(ingest.ingest)
 app.add_typer(feeds.app, name="feeds")
 app.add_typer(events.app, name="events")
 app.add_typer(networks.app, name="networks")
+app.command()(match.match)
+app.add_typer(leaks.app, name="leaks")
 
 
 def main() -> None:

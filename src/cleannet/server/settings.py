@@ -25,6 +25,21 @@ CLEANNET_FETCH_ALLOW_PRIVATE = CONFIG.fetch_allow_private
 CLEANNET_FETCH_ALLOW_NETWORKS = CONFIG.fetch_allow_networks
 CLEANNET_FETCH_MAX_BYTES = CONFIG.fetch_max_bytes
 CLEANNET_FETCH_TIMEOUT = CONFIG.fetch_timeout
+# The ISP node (cleannet.server.node): hub, logs, leases, schedule; not a node without a hub URL.
+CLEANNET_NODE = CONFIG.node
+# The leak check (cleannet.server.leaks): store directory, SMS channel, rate limits.
+CLEANNET_LEAKS = CONFIG.leaks
+
+# Outgoing e-mail through the configured SMTP relay.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = CONFIG.mail.host
+EMAIL_PORT = CONFIG.mail.port
+EMAIL_HOST_USER = CONFIG.mail.user
+EMAIL_HOST_PASSWORD = CONFIG.mail.password
+EMAIL_USE_TLS = CONFIG.mail.starttls
+EMAIL_TIMEOUT = CONFIG.mail.timeout
+DEFAULT_FROM_EMAIL = CONFIG.mail.from_address
+SERVER_EMAIL = CONFIG.mail.from_address
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -40,6 +55,9 @@ INSTALLED_APPS = [
     "cleannet.server.accounts",
     "cleannet.server.networks",
     "cleannet.server.intel",
+    "cleannet.server.node",
+    "cleannet.server.leaks",
+    "cleannet.server.breachnotices",
     "cleannet.server.portal",
     "cleannet.server.api",
     "cleannet.server.exchange",

@@ -11,7 +11,10 @@ from cleannet.server.api.urls import api
 
 urlpatterns = [
     path("", include("cleannet.server.portal.urls")),
+    path("", include("cleannet.server.leaks.range_urls")),  # Pwned Passwords: <base>/range/ABCDE
+    path("leaks/", include("cleannet.server.leaks.urls")),
     path("admin/", admin_site.urls),
+    path("breach-notices/", include("cleannet.server.breachnotices.urls")),
     path("api/v1/", api.urls),
     path("api/v1/exchange/", include("cleannet.server.exchange.export_urls")),
     path("taxii2/", include("cleannet.server.exchange.taxii_urls")),

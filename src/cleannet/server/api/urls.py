@@ -7,7 +7,9 @@ from ninja import NinjaAPI
 from cleannet.server.api.errors import install_error_handlers
 from cleannet.server.api.routes_accounts import router as accounts_router
 from cleannet.server.api.routes_intel import router as intel_router
+from cleannet.server.api.routes_leaks import router as leaks_router
 from cleannet.server.api.routes_networks import router as networks_router
+from cleannet.server.api.routes_node import router as node_router
 
 api = NinjaAPI(
     title="CleanNet API",
@@ -20,5 +22,7 @@ install_error_handlers(api)
 api.add_router("/", accounts_router)
 api.add_router("/", networks_router)
 api.add_router("/", intel_router)
+api.add_router("/", leaks_router)
+api.add_router("/", node_router)
 
 urlpatterns = api.urls
