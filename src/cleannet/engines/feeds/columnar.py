@@ -85,18 +85,35 @@ class ColumnBatch:
                 fields[column.target] = column.value(index)[1]
         return fields
 
+    def accepted_rows(self, indexes: list[int]) -> list[Accepted]:
+        """Return the records at ``indexes`` (none handed to the row plan) as ``Accepted``,
+        each column read once for all of them (what ``row`` gives one by one)."""
+        rows = [dict(self.constants) for _ in indexes]
+        for column in self.columns:
+            codes = column.codes[indexes].tolist()
+            values, target = column.values, column.target
+            dense = column.dense[indexes].tolist() if column.dense is not None else codes
+            time = column.is_time
+            for fields, number, code in zip(rows, dense, codes, strict=True):
+                if code >= 0:
+                    fields[target] = values[code]
+                elif code == FAST:
+                    fields[target] = _EPOCH + dt.timedelta(microseconds=number) if time else number
+        first = self.first_line
+        return [Accepted(first + index, fields, self._clipped_raw(index))
+                for index, fields in zip(indexes, rows, strict=True)]  # fmt: skip
+
+    def _clipped_raw(self, index: int) -> str:
+        raw = self.raw(index)
+        return raw if len(raw) <= MAX_RAW_CHARS else clip(raw)
+
     def row(self, index: int) -> Row:
         """Return record ``index`` as the row plan would give it."""
         if self.replayed is not None:
             return self.replayed[index]
         if self.failed[index]:
             return self.fallback[index]
-        raw = self.raw(index)
-        return Accepted(
-            self.first_line + index,
-            self.fields(index),
-            raw if len(raw) <= MAX_RAW_CHARS else clip(raw),
-        )
+        return Accepted(self.first_line + index, self.fields(index), self._clipped_raw(index))
 
     def rows(self) -> Iterator[Row]:
         """Yield every record as the row plan would, in input order."""

@@ -250,9 +250,8 @@ def _merge_groups(
     low = np.minimum.reduceat(stamps[order], bounds).tolist()
     high = np.maximum.reduceat(stamps[order], bounds).tolist()
     counts = np.bincount(groups).tolist()
-    for number, index in enumerate(firsts.tolist()):
-        row = block.row(index)
-        assert isinstance(row, Accepted)
+    leaders = block.accepted_rows(firsts.tolist())
+    for number, row in enumerate(leaders):
         first, last = _moment(low[number]), _moment(high[number])
         _merge(aggregator, row, counts[number], first, last)
 
