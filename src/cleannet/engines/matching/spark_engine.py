@@ -40,16 +40,17 @@ from cleannet.engines.matching.spark_attribution import (
     translate,
     unattributed,
 )
+from cleannet.engines.matching.spark_hits import all_hits, indicator_rows, planned_columns
 from cleannet.engines.matching.spark_indicators import (
+    MATCHED_DDL,
     RECORD_ID,
-    all_hits,
-    indicator_texts,
+    distinct_keys,
+    families,
     matches,
-    record_keys,
 )
 from cleannet.engines.matching.spark_session import local_master, spark_session
 
-__all__ = ["ENGINE", "SparkEngine", "ignored_kinds", "read_table", "result_table"]
+__all__ = ["ENGINE", "SparkEngine", "indicator_kinds", "read_table", "result_table"]
 
 _SPARK_TYPES = {
     pa.string(): "string",
@@ -91,14 +92,9 @@ def result_table(frame: DataFrame, name: str) -> pa.Table:
     return finish_table(frame.toArrow(), name)
 
 
-def ignored_kinds(indicators: DataFrame) -> list[str]:
-    """Return a note per indicator kind no plan reads (hashes, say), with its row count."""
-    kinds = [kind.value for kind in IndicatorKind]
-    other = indicators.where(~F.col("kind").isin(kinds)).groupBy("kind").count()
-    return [
-        f"ignored {row['count']} indicators of kind {row['kind']!r}"
-        for row in other.orderBy("kind").collect()
-    ]
+def indicator_kinds(indicators: DataFrame) -> dict[str, int]:
+    """Return the number of indicator rows of each kind."""
+    return {row["kind"]: row["count"] for row in indicators.groupBy("kind").count().collect()}
 
 
 class SparkEngine:
@@ -114,16 +110,30 @@ class SparkEngine:
         master = self.master or local_master(job.threads)
         return spark_session(master, job.memory_limit, job.work_dir)
 
-    def _matched_rows(self, spark: SparkSession, job: MatchJob, kept: list[DataFrame]) -> DataFrame:
-        """Return the records' matches followed by the hub's events; the frames it persists
-        are added to ``kept``."""
+    def _matched_rows(
+        self, spark: SparkSession, job: MatchJob, kept: list[DataFrame], notes: list[str]
+    ) -> DataFrame:
+        """Return the records' matches followed by the hub's events. The frames it persists
+        are added to ``kept``, the indicator kinds no plan reads to ``notes``."""
         indicators = read_table(spark, [job.indicators], INDICATOR)
-        texts = _persist(indicator_texts(indicators), kept)
-        keyed = record_keys(read_table(spark, job.records, LOG_RECORD, with_id=True))
+        kinds = indicator_kinds(indicators)
+        notes.extend(
+            f"ignored {count} indicators of kind {kind!r}"
+            for kind, count in sorted(kinds.items())
+            if kind not in set(IndicatorKind)
+        )
+        records = read_table(spark, job.records, LOG_RECORD, with_id=True)
         # The distinct keys are few next to the records (logs repeat names and addresses);
-        # kept, the four plans share one pass over the records for them.
-        keys = _persist(keyed.select("column", "key").distinct(), kept)
-        rows = matches(keyed, all_hits(keys, texts))
+        # kept, they are read once for every plan.
+        keys = _persist(distinct_keys(records), kept)
+        columns = {row["column"] for row in keys.select("column").distinct().collect()}
+        hits = all_hits(keys, indicator_rows(indicators), columns, kinds)
+        if hits is None:
+            rows = spark.createDataFrame([], MATCHED_DDL)
+        else:
+            hits = _persist(hits, kept)
+            planned = planned_columns(columns, kinds)
+            rows = matches(records, hits, families(indicators, hits), planned)
         if job.events is not None:
             events = read_table(spark, [job.events], HUB_EVENT, with_id=True)
             rows = rows.unionByName(event_rows(events))
@@ -138,8 +148,9 @@ class SparkEngine:
         started = time.monotonic()
         spark = self.session(job)
         kept: list[DataFrame] = []
+        notes: list[str] = []
         try:
-            rows = self._matched_rows(spark, job, kept)
+            rows = self._matched_rows(spark, job, kept, notes)
             blocks = read_table(spark, [job.cgnat], CGNAT_BLOCK) if job.cgnat else None
             leases = read_table(spark, [job.leases], LEASE)
             attributed = _persist(attribute(translate(rows, blocks), leases), kept)
@@ -150,7 +161,7 @@ class SparkEngine:
                 unattributed=result_table(unattributed(attributed), "unattributed"),
                 records_read=read_table(spark, job.records, LOG_RECORD).count(),
                 records_matched=logged.distinct().count(),
-                notes=ignored_kinds(read_table(spark, [job.indicators], INDICATOR)),
+                notes=notes,
             )
         finally:
             for frame in kept:
