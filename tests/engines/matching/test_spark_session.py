@@ -8,6 +8,7 @@ import datetime as dt
 import ipaddress
 import json
 import random
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -18,6 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from pyspark.sql import SparkSession
+from pyspark.sql import functions as F  # noqa: N812
 
 from cleannet.engines.matching import (
     CGNAT_BLOCK,
@@ -64,9 +66,15 @@ print(json.dumps({"count": count, "zone": spark.conf.get("spark.sql.session.time
 
 
 @pytest.fixture(scope="module")
-def spark(tmp_path_factory: pytest.TempPathFactory) -> SparkSession:
-    """The process's session (shared with every Spark test)."""
-    return spark_session("local[2]", "1GB", tmp_path_factory.mktemp("spark"))
+def spark_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("spark")
+
+
+@pytest.fixture
+def spark(spark_dir: Path) -> SparkSession:
+    """The process's session (shared with every Spark test; asked for again each time, as
+    a test may restart its context)."""
+    return spark_session("local[2]", "1GB", spark_dir)
 
 
 def dns(moment: str, qname: str, client: str = "100.64.0.1", port: int | None = None) -> Row:
@@ -132,6 +140,21 @@ def test_it_starts_a_session_that_says_nothing_on_the_console(tmp_path: Path) ->
 
     assert (done.returncode, done.stderr) == (0, "")
     assert json.loads(done.stdout) == {"count": 3, "zone": "UTC", "master": "local[1]"}
+
+
+def test_it_restarts_spark_in_the_next_job_s_folder_once_the_last_one_is_gone(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    # A worker matches in a fresh temporary folder each time and removes it afterwards.
+    spark.sparkContext.stop()
+    first = spark_session("local[2]", "1GB", tmp_path / "first")
+    shutil.rmtree(tmp_path / "first")
+
+    second = spark_session("local[2]", "1GB", tmp_path / "second")
+
+    assert first.sparkContext.getConf().get("spark.local.dir") == str(tmp_path / "first")
+    assert second.sparkContext.getConf().get("spark.local.dir") == str(tmp_path / "second")
+    assert second.range(5).groupBy((F.col("id") % 2).alias("odd")).count().count() == 2
 
 
 def test_it_keeps_the_session_in_utc_with_few_shuffle_partitions(spark: SparkSession) -> None:
@@ -208,7 +231,7 @@ def test_it_gives_no_bits_for_text_that_is_not_a_canonical_address(
 
 
 def test_it_cuts_a_cidr_to_its_prefix_bits(spark: SparkSession) -> None:
-    cidrs = ["10.0.0.0/8", "2001:db8:ff00::/41", "0.0.0.0/0", "1.2.3.0/33", "x/3"]
+    cidrs = ["10.0.0.0/8", "2001:db8:ff00::/41", "0.0.0.0/0", "1.2.3.0/33", "x/3", "1.2.3.0"]
     frame = spark.createDataFrame([(cidr,) for cidr in cidrs], "value string")
 
     keys = dict(with_cidr_key(frame, "value", "key").collect())
@@ -219,6 +242,7 @@ def test_it_cuts_a_cidr_to_its_prefix_bits(spark: SparkSession) -> None:
         "0.0.0.0/0": "4",
         "1.2.3.0/33": None,
         "x/3": None,
+        "1.2.3.0": None,
     }
 
 

@@ -107,8 +107,9 @@ def with_address_key(frame: DataFrame, text: str, key: str) -> DataFrame:
 
 
 def cidr_length(value: Column) -> Column:
-    """Return the prefix length of a ``net/len`` text as an int, null if it is not a number."""
-    return F.substring_index(value, "/", -1).try_cast("int")
+    """Return the prefix length of a ``net/len`` text (what follows the first "/") as an
+    int, null if it is not a number."""
+    return F.try_element_at(F.split(value, "/"), F.lit(2)).try_cast("int")
 
 
 def with_cidr_key(frame: DataFrame, value: str, key: str) -> DataFrame:

@@ -7,9 +7,17 @@ named by its file and row index; matches the records against the indicators
 matched rows to subscribers (``spark_attribution``); and returns the three tables as Arrow
 through ``output.finish_table`` (cast to their schemas, sorted the same way as every engine).
 
+The plans, in the order they run: the indicator kinds present (one small query; unknown
+kinds are named in ``notes``); the distinct keys of the records (kept); the hit tables the
+present columns and kinds call for (``spark_hits``, kept); the records joined back through
+their hits (``spark_indicators``), hub events appended (kept); CGNAT and leases; the three
+results. Spark has no 128-bit integer: CIDRs compare bit strings (``spark_addresses``).
+
 By default Spark runs in this process as ``local[job.threads]``; ``SparkEngine(master)``
 names a cluster instead ("spark://host:7077", "yarn"), whose executors must then read the
 job's files at the same paths. The session is shared by the process (``spark_session``).
+Measured on the benchmark's first 5M DNS records × 1.2M indicators × 1M leases (2 shared
+cores, a fresh process, JVM start included): about 110 s, the same counts as DuckDB.
 """
 
 from __future__ import annotations

@@ -1,9 +1,12 @@
 """The one Spark session a process uses for matching: UTC, quiet, sized from the job.
 
 Spark starts a JVM once per process and keeps it: the settings that only a JVM start reads
-(master, driver memory, ``spark.local.dir``, logging) come from the first job; later jobs
-reuse that session and only change the SQL settings. The JVM's own console output (log4j,
-the JDK's warnings) goes to ``spark-jvm.log`` in the work directory, not to the terminal.
+(master, driver memory, logging) come from the first job; later jobs reuse that session and
+only change the SQL settings. Spark spills into ``spark.local.dir``, the job's work
+directory; when a later job comes after that directory was removed (a worker that matches
+in a fresh temporary directory each time), the SparkContext is restarted there, on the same
+JVM. The JVM's own console output (log4j, the JDK's warnings) goes to ``spark-jvm.log`` in
+the first work directory, not to the terminal.
 """
 
 from __future__ import annotations
@@ -35,8 +38,6 @@ appender.console.name = console
 appender.console.target = SYSTEM_ERR
 appender.console.layout.type = PatternLayout
 appender.console.layout.pattern = %d{yyyy-MM-dd HH:mm:ss} %p %c{1}: %m%n
-logger.repl.name = org.apache.spark.repl.Main
-logger.repl.level = error
 """
 
 _SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(I?B)?\s*", re.IGNORECASE)
@@ -77,10 +78,14 @@ def _spark_conf(master: str, memory_limit: str, work_dir: Path) -> SparkConf:
 
 
 def _start_context(master: str, memory_limit: str, work_dir: Path | None) -> None:
-    """Start the JVM with its console output in ``spark-jvm.log`` and a SparkContext on it."""
+    """Start a SparkContext spilling into ``work_dir`` (a new temporary directory if None),
+    and the JVM first if none runs, its console output in ``spark-jvm.log`` there."""
     directory = work_dir or Path(tempfile.mkdtemp(prefix="cleannet-spark-"))
     directory.mkdir(parents=True, exist_ok=True)
     conf = _spark_conf(master, memory_limit, directory)
+    if SparkContext._gateway is not None:
+        SparkContext(conf=conf).setLogLevel("ERROR")
+        return
     log_path = directory / "spark-jvm.log"
     # The JVM keeps its own copy of the file descriptor; ours can close once it has started.
     with log_path.open("ab") as jvm_log:
@@ -94,14 +99,28 @@ def _start_context(master: str, memory_limit: str, work_dir: Path | None) -> Non
     SparkContext(conf=conf, gateway=gateway).setLogLevel("ERROR")
 
 
+def _running_context() -> SparkContext | None:
+    """Return the running SparkContext, stopped and None if its spill directory is gone."""
+    context = SparkContext._active_spark_context
+    if context is None:
+        return None
+    local_dir = context.getConf().get("spark.local.dir")
+    if local_dir is None or Path(local_dir).is_dir():
+        return context
+    context.stop()
+    return None
+
+
 def spark_session(master: str, memory_limit: str, work_dir: Path | None) -> SparkSession:
-    """Return the process's Spark session, starting it on ``master`` if none runs yet.
+    """Return the process's Spark session, starting it on ``master`` if none runs yet (or
+    its spill directory is gone).
 
     The session's SQL settings (UTC, few shuffle partitions) are set on every call.
     Raises ``ValueError`` for a memory limit that is not a size, ``RuntimeError`` when the
     JVM does not start (no Java, say).
     """
-    if SparkContext._active_spark_context is None:
+    driver_memory(memory_limit)  # refused on every call, not only when the JVM starts
+    if _running_context() is None:
         _start_context(master, memory_limit, work_dir)
     session = SparkSession.builder.getOrCreate()
     for key, value in SQL_SETTINGS.items():
