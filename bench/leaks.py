@@ -13,7 +13,8 @@ What it does:
    with ``import_file(hashed=True)``, each in a fresh process (rows/s, peak RSS);
 3. times ``--lookups`` random range look-ups on the store in one process;
 4. exports the static range files (``export_ranges``);
-5. serves the application (``cleannet serve``), a bare Django view and nginx on loopback,
+5. serves the application (``cleannet serve``: waitress in one process, and gunicorn with
+   ``--processes`` workers), a bare Django view and nginx on loopback,
    and measures each with wrk for ``--http-seconds`` at each of ``--connections``;
 6. writes ``bench/results/leaks.json`` and ``bench/results/leaks.md``.
 
@@ -63,6 +64,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--http-seconds", type=int, default=15, help="wrk duration per run")
     parser.add_argument("--connections", default="8,32", help="wrk connection counts")
     parser.add_argument("--threads", type=int, default=8, help="waitress threads (as serve)")
+    parser.add_argument(
+        "--processes", type=int, default=2, help="gunicorn workers for `serve --processes`"
+    )
+    parser.add_argument(
+        "--process-threads", type=int, default=4, help="threads per gunicorn worker"
+    )
     parser.add_argument("--nginx-workers", type=int, default=2, help="nginx worker processes")
     parser.add_argument("--skip-export", action="store_true", help="no static files, no nginx")
     parser.add_argument("--skip-http", action="store_true", help="leave out the HTTP runs")
@@ -117,6 +124,9 @@ def measure_http(args: argparse.Namespace, store: Path, ranges: Path | None) -> 
     counts = [int(c) for c in args.connections.split(",")]
     servers = {
         "app": lambda port: leaks_http.app_server(site, port, args.threads),
+        "app_processes": lambda port: leaks_http.app_server(
+            site, port, args.process_threads, args.processes
+        ),
         "bare": lambda port: leaks_http.bare_server(port, args.threads, args.work / "bare.log"),
     }
     if ranges is not None:
@@ -130,9 +140,10 @@ def measure_http(args: argparse.Namespace, store: Path, ranges: Path | None) -> 
         with server(port):
             leaks_http.run_wrk(port, 3, counts[0])  # warm-up, not kept
             runs = [leaks_http.run_wrk(port, args.http_seconds, c) for c in counts]
-            if name == "app":
+            if name.startswith("app"):
                 runs.append(leaks_http.run_wrk(port, args.http_seconds, counts[0], padding=True))
         for run in runs:
+            run["server"] = name
             say(
                 f"http {name} c={run['connections']}: {run['requests_per_s']:,.0f} req/s, "
                 f"p99 {run.get('p99_ms')} ms"

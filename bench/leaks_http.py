@@ -1,8 +1,9 @@
 """HTTP measurements of the leaks benchmark: servers on loopback and wrk against them.
 
-Three servers answer ``/range/<PREFIX>``: the application under ``cleannet serve``
-(waitress), a bare Django view under the same waitress settings (the reference), and nginx
-serving the exported static range files. wrk (one thread, a Lua script asking random
+Four servers answer ``/range/<PREFIX>``: the application under ``cleannet serve``
+(waitress in one process, and gunicorn with several worker processes), a bare Django view
+under the same waitress settings (the reference), and nginx serving the exported static
+range files. wrk (one thread, a Lua script asking random
 prefixes) measures each for a fixed time; every server is stopped afterwards.
 Traffic goes to 127.0.0.1 only.
 """
@@ -127,12 +128,17 @@ def running(
                 process.wait()
 
 
-def app_server(site_dir: Path, port: int, threads: int) -> contextlib.AbstractContextManager[None]:
+def app_server(
+    site_dir: Path, port: int, threads: int, processes: int = 1
+) -> contextlib.AbstractContextManager[None]:
+    """``cleannet serve``: waitress with ``threads`` threads, or gunicorn with ``processes``
+    workers of ``threads`` threads each."""
     cleannet = str(Path(PYTHON).with_name("cleannet"))
     command = [cleannet, "serve", "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--threads", str(threads), "--processes", str(processes)]
     url = f"http://127.0.0.1:{port}/range/00000"
     log = site_dir / "serve.log"
-    return running([*command, "--threads", str(threads)], url, log, site_env(site_dir))
+    return running(command, url, log, site_env(site_dir))
 
 
 def bare_server(port: int, threads: int, log: Path) -> contextlib.AbstractContextManager[None]:

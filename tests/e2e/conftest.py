@@ -87,3 +87,23 @@ def browser() -> Iterator[object]:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def migrated_site_env(tmp_path: Path) -> dict[str, str]:
+    """The environment of a fresh, migrated SQLite site in ``tmp_path`` (not served yet)."""
+    env = _server_env(tmp_path)
+    command = [sys.executable, "-m", "cleannet", "migrate"]
+    subprocess.run(command, env=env, check=True, capture_output=True)  # noqa: S603
+    return env
+
+
+@pytest.fixture
+def free_port() -> int:
+    return _free_port()
+
+
+@pytest.fixture
+def wait_until_up() -> object:
+    """``wait_until_up(url, process)``: wait up to 30 s for ``url`` to answer."""
+    return _wait_until_up

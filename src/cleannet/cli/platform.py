@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from cleannet.cli.django_setup import setup_django
@@ -10,16 +12,27 @@ from cleannet.cli.django_setup import setup_django
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, min=1, max=65535, help="TCP port."),
-    threads: int = typer.Option(8, min=1, max=64, help="Request threads in this process."),
+    threads: int = typer.Option(8, min=1, max=64, help="Request threads per process."),
+    processes: int = typer.Option(
+        1,
+        min=1,
+        max=64,
+        help="Worker processes: 1 runs waitress in this process; more run gunicorn (Unix), "
+        "e.g. one per core.",
+    ),
 ) -> None:
-    """Serve the web portal, the back office and the API (waitress, a production WSGI server)."""
+    """Serve the web portal, the back office and the API (waitress, or gunicorn with
+    several processes)."""
     setup_django()
-    from waitress import serve as waitress_serve
-
-    from cleannet.server.wsgi import application
+    from cleannet.server import serving
 
     typer.echo(f"CleanNet on http://{host}:{port}/ (Ctrl-C to stop)")
-    waitress_serve(application, host=host, port=port, threads=threads, ident="CleanNet")
+    if processes == 1:
+        serving.serve_waitress(host, port, threads)
+        return
+    if sys.platform == "win32":
+        raise typer.BadParameter("several processes need gunicorn, which runs on Unix only")
+    serving.serve_gunicorn(host, port, processes, threads)
 
 
 def worker(

@@ -6,11 +6,19 @@ prefix answers 200 (an empty body when nothing is known); ``?mode=ntlm`` answers
 suffixes; the request header ``Add-Padding: true`` pads the answer with random ``:0`` lines
 so its size tells nothing; a malformed prefix answers 400. Public and cacheable. Kept to
 the bone: no database query, no session, no template.
+
+``range_answer`` decides the answer from the request's method, prefix, mode and padding
+header alone; the Django view below and the WSGI front in ``range_front`` (which answers
+``/range/`` before Django's middleware, the path that carries the load) both return it, so
+the two cannot drift apart.
 """
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
 
 from cleannet.server.accounts.access import PUBLIC, roles_required
 from cleannet.server.leaks import index
@@ -21,36 +29,57 @@ from cleannet.server.leaks.models import StoreKind
 # Shared caches may keep an answer a day; every import changes some of them.
 CACHE_CONTROL = "public, max-age=86400"
 BAD_PREFIX = "The hash prefix was not in a valid format"
+TEXT = "text/plain"  # as api.pwnedpasswords.com
+CORS = (("Access-Control-Allow-Origin", "*"),)
+PREFLIGHT = (
+    ("Access-Control-Allow-Methods", "GET, OPTIONS"),
+    ("Access-Control-Allow-Headers", "Add-Padding"),
+    ("Access-Control-Max-Age", "86400"),
+)
+CACHED = (("Cache-Control", CACHE_CONTROL), ("Vary", "Add-Padding"))
 
 
-def _cors(response: HttpResponse) -> HttpResponse:
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+@dataclass(frozen=True, slots=True)
+class RangeAnswer:
+    """What ``/range/`` answers: status, headers (besides Content-Type/Length), body."""
+
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: str = ""
+    content_type: str | None = TEXT
 
 
-def _preflight() -> HttpResponse:
-    response = _cors(HttpResponse(status=204))
-    response["Access-Control-Allow-Methods"] = "GET, OPTIONS"
-    response["Access-Control-Allow-Headers"] = "Add-Padding"
-    response["Access-Control-Max-Age"] = "86400"
-    return response
+def range_answer(method: str, prefix: str, mode: str, padding_header: str) -> RangeAnswer:
+    """Return the answer to ``method /range/<prefix>?mode=<mode>`` with the request header
+    ``Add-Padding: <padding_header>`` (see the module's docstring)."""
+    if method == "OPTIONS":
+        return RangeAnswer(204, CORS + PREFLIGHT, content_type=None)
+    if method not in ("GET", "HEAD"):
+        return RangeAnswer(405, (("Allow", "GET, HEAD, OPTIONS"),), content_type=None)
+    if len(prefix) != 5 or not PASSWORD_PREFIX.fullmatch(prefix):
+        return RangeAnswer(400, CORS, BAD_PREFIX)
+    ntlm = mode.lower() == "ntlm"
+    kind = StoreKind.PASSWORD_NTLM if ntlm else StoreKind.PASSWORD_SHA1
+    padding = padding_header.strip().lower() == "true"
+    stores = catalogue().range_stores(kind)
+    return RangeAnswer(200, CORS + CACHED, index.range_answer(stores, kind, prefix, padding))
 
 
+@csrf_exempt  # no state changes here: any other method answers 405, as the front does
 @roles_required(PUBLIC)
 def password_range_view(request: HttpRequest, prefix: str) -> HttpResponse:
     """Answer a Pwned Passwords range request (see the module's docstring)."""
-    if request.method == "OPTIONS":
-        return _preflight()
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET", "HEAD", "OPTIONS"])
-    if len(prefix) != 5 or not PASSWORD_PREFIX.fullmatch(prefix):
-        return _cors(HttpResponse(BAD_PREFIX, status=400, content_type="text/plain"))
-    ntlm = request.GET.get("mode", "").lower() == "ntlm"
-    kind = StoreKind.PASSWORD_NTLM if ntlm else StoreKind.PASSWORD_SHA1
-    padding = request.headers.get("Add-Padding", "").strip().lower() == "true"
-    stores = catalogue().range_stores(kind)
-    body = index.range_answer(stores, kind, prefix, padding)
-    response = _cors(HttpResponse(body, content_type="text/plain"))
-    response["Cache-Control"] = CACHE_CONTROL
-    response["Vary"] = "Add-Padding"
+    answer = range_answer(
+        request.method or "GET",
+        prefix,
+        request.GET.get("mode", ""),
+        request.headers.get("Add-Padding", ""),
+    )
+    response = HttpResponse(answer.body, status=answer.status)
+    if answer.content_type is None:
+        del response["Content-Type"]
+    else:
+        response["Content-Type"] = answer.content_type
+    for name, value in answer.headers:
+        response[name] = value
     return response
