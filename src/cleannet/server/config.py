@@ -10,23 +10,29 @@ named by ``<KEY>_FILE`` (for Docker/systemd credentials).
 from __future__ import annotations
 
 import ipaddress
-import math
 import os
 import re
 import urllib.parse
 import zoneinfo
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from cleannet.core.errors import ConfigurationError
 from cleannet.engines.feeds.schedule import cron_fields
+from cleannet.server.config_values import boolean as _bool
+from cleannet.server.config_values import choice as _choice
+from cleannet.server.config_values import get as _get
+from cleannet.server.config_values import known as _known
+from cleannet.server.config_values import listed as _list
+from cleannet.server.config_values import networks as _networks
+from cleannet.server.config_values import port as _port
+from cleannet.server.config_values import positive_int as _positive_int
+from cleannet.server.config_values import positive_number as _positive_number
 
 HUEY_BACKENDS = ("sqlite", "redis", "memory")
 SITE_ROLES = ("hub", "node", "both")
 LANGUAGES = ("vi", "en")
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,21 @@ class LeakSettings:
 
 
 @dataclass(frozen=True)
+class BrandSettings:
+    """Brand protection: the alert threshold, the RPZ zone, the domain-control checks."""
+
+    alert_threshold: int = 60
+    rpz_origin: str = "rpz.cleannet.vn."
+    rpz_policy: str = "nxdomain"
+    rpz_ttl: int = 300
+    walled_garden_ipv4: str = ""
+    walled_garden_ipv6: str = ""
+    dns_nameservers: tuple[str, ...] = ()
+    control_timeout: float = 5.0
+    hash_cache_seconds: int = 300
+
+
+@dataclass(frozen=True)
 class Config:
     """Validated settings; see ``.env.example`` for what each key means."""
 
@@ -107,72 +128,7 @@ class Config:
     node: NodeSettings
     mail: MailSettings
     leaks: LeakSettings
-
-
-def _get(env: Mapping[str, str], key: str, default: str | None = None) -> str | None:
-    file_key = f"{key}_FILE"
-    if env.get(file_key):
-        try:
-            return Path(env[file_key]).read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise ConfigurationError(file_key, f"cannot read {env[file_key]!r}: {exc}") from exc
-    return env.get(key, default)
-
-
-def _bool(env: Mapping[str, str], key: str, default: bool) -> bool:
-    raw = _get(env, key)
-    if raw is None:
-        return default
-    value = raw.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ConfigurationError(key, f"{raw!r} is not a boolean (use 1/0, true/false, yes/no)")
-
-
-def _choice(env: Mapping[str, str], key: str, choices: tuple[str, ...], default: str) -> str:
-    value = (_get(env, key) or default).strip().lower()
-    if value not in choices:
-        raise ConfigurationError(key, f"{value!r} is not one of {', '.join(choices)}")
-    return value
-
-
-def _list(env: Mapping[str, str], key: str, default: str) -> tuple[str, ...]:
-    return tuple(item.strip() for item in (_get(env, key) or default).split(",") if item.strip())
-
-
-def _positive_number(env: Mapping[str, str], key: str, default: float) -> float:
-    raw = (_get(env, key) or "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigurationError(key, f"{raw!r} is not a number") from None
-    if not (value > 0 and math.isfinite(value)):
-        raise ConfigurationError(key, f"{raw!r} must be a positive number")
-    return value
-
-
-def _positive_int(env: Mapping[str, str], key: str, default: int) -> int:
-    raw = (_get(env, key) or "").strip()
-    if raw and not raw.isdigit():
-        raise ConfigurationError(key, f"{raw!r} is not a whole number")
-    value = int(raw) if raw else default
-    if value <= 0:
-        raise ConfigurationError(key, f"{raw!r} must be above 0")
-    return value
-
-
-def _networks(env: Mapping[str, str], key: str) -> tuple[str, ...]:
-    networks = _list(env, key, "")
-    for network in networks:
-        try:
-            ipaddress.ip_network(network, strict=False)
-        except ValueError:
-            raise ConfigurationError(key, f"{network!r} is not an IP network (CIDR)") from None
-    return networks
+    brands: BrandSettings
 
 
 def _feed_registry(env: Mapping[str, str]) -> Path | None:
@@ -253,6 +209,7 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         node=_node(env, debug, site_role),
         mail=_mail(env),
         leaks=_leaks(env, var_dir),
+        brands=_brands(env),
     )
 
 
@@ -292,13 +249,6 @@ def _directory(env: Mapping[str, str], key: str, required: bool = True) -> Path 
     """Return the directory named by ``key``; its existence is checked by each node run."""
     raw = _required(env, key) if required else (_get(env, key) or "").strip()
     return Path(raw).resolve() if raw else None
-
-
-def _known(key: str, value: str, names: Iterable[str]) -> str:
-    known = sorted(names)
-    if value not in known:
-        raise ConfigurationError(key, f"{value!r} is not one of {', '.join(known)}")
-    return value
 
 
 def _optional_zone(env: Mapping[str, str], key: str) -> str:
@@ -377,13 +327,6 @@ def _node(env: Mapping[str, str], debug: bool, site_role: str) -> NodeSettings:
 SMS_BACKENDS = ("outbox", "console")
 
 
-def _port(env: Mapping[str, str], key: str, default: int) -> int:
-    port = _positive_int(env, key, default)
-    if port > 65535:
-        raise ConfigurationError(key, f"{port} is not a TCP port (1–65535)")
-    return port
-
-
 def _mail(env: Mapping[str, str]) -> MailSettings:
     """Return the SMTP settings; a password is refused on a non-loopback relay without STARTTLS."""
     host = (_get(env, "CLEANNET_SMTP_HOST") or "localhost").strip()
@@ -414,4 +357,61 @@ def _leaks(env: Mapping[str, str], var_dir: Path) -> LeakSettings:
         checks_per_ip_hour=_positive_int(env, "CLEANNET_LEAKS_CHECKS_PER_IP_HOUR", 5),
         checks_per_address_day=_positive_int(env, "CLEANNET_LEAKS_CHECKS_PER_ADDRESS_DAY", 3),
         ranges_per_user_minute=_positive_int(env, "CLEANNET_LEAKS_RANGES_PER_USER_MINUTE", 600),
+    )
+
+
+RPZ_POLICIES = ("nxdomain", "nodata", "walled-garden")
+
+
+def _address(env: Mapping[str, str], key: str, version: int) -> str:
+    raw = (_get(env, key) or "").strip()
+    if raw:
+        try:
+            parsed = ipaddress.ip_address(raw)
+        except ValueError:
+            raise ConfigurationError(key, f"{raw!r} is not an IP address") from None
+        if parsed.version != version:
+            raise ConfigurationError(key, f"{raw!r} is not an IPv{version} address")
+    return raw
+
+
+def _nameservers(env: Mapping[str, str]) -> tuple[str, ...]:
+    """Return the nameservers: ``ip``, ``ip:port`` or ``[ipv6]:port`` each."""
+    key = "CLEANNET_BRANDS_DNS_NAMESERVERS"
+    servers = _list(env, key, "")
+    for server in servers:
+        host, colon, port = server.rpartition(":")
+        if not colon or (":" in host and not host.startswith("[")):
+            host, port = server, ""  # a bare IPv6 address has colons but no port
+        try:
+            ipaddress.ip_address(host.strip("[]"))
+        except ValueError:
+            raise ConfigurationError(key, f"{server!r} is not an address or address:port") from None
+        if port and not (port.isdigit() and 0 < int(port) < 65536):
+            raise ConfigurationError(key, f"{server!r} has no valid port")
+    return servers
+
+
+def _brands(env: Mapping[str, str]) -> BrandSettings:
+    threshold = _positive_int(env, "CLEANNET_BRANDS_ALERT_THRESHOLD", 60)
+    if threshold > 100:
+        raise ConfigurationError("CLEANNET_BRANDS_ALERT_THRESHOLD", "a score is 0–100")
+    origin = (_get(env, "CLEANNET_BRANDS_RPZ_ORIGIN") or BrandSettings.rpz_origin).strip()
+    policy = _choice(env, "CLEANNET_BRANDS_RPZ_POLICY", RPZ_POLICIES, "nxdomain")
+    ipv4 = _address(env, "CLEANNET_BRANDS_WALLED_GARDEN_IPV4", 4)
+    ipv6 = _address(env, "CLEANNET_BRANDS_WALLED_GARDEN_IPV6", 6)
+    if policy == "walled-garden" and not (ipv4 or ipv6):
+        raise ConfigurationError(
+            "CLEANNET_BRANDS_RPZ_POLICY", "walled-garden needs a walled-garden address"
+        )
+    return BrandSettings(
+        alert_threshold=threshold,
+        rpz_origin=origin if origin.endswith(".") else origin + ".",
+        rpz_policy=policy,
+        rpz_ttl=_positive_int(env, "CLEANNET_BRANDS_RPZ_TTL", 300),
+        walled_garden_ipv4=ipv4,
+        walled_garden_ipv6=ipv6,
+        dns_nameservers=_nameservers(env),
+        control_timeout=_positive_number(env, "CLEANNET_BRANDS_CONTROL_TIMEOUT", 5.0),
+        hash_cache_seconds=_positive_int(env, "CLEANNET_BRANDS_HASH_CACHE_SECONDS", 300),
     )

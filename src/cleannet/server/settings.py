@@ -29,6 +29,8 @@ CLEANNET_FETCH_TIMEOUT = CONFIG.fetch_timeout
 CLEANNET_NODE = CONFIG.node
 # The leak check (cleannet.server.leaks): store directory, SMS channel, rate limits.
 CLEANNET_LEAKS = CONFIG.leaks
+# Brand protection (cleannet.server.brands): alert threshold, RPZ zone, domain-control checks.
+CLEANNET_BRANDS = CONFIG.brands
 
 # Outgoing e-mail through the configured SMTP relay.
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
     "cleannet.server.node",
     "cleannet.server.leaks",
     "cleannet.server.breachnotices",
+    "cleannet.server.brands",
     "cleannet.server.portal",
     "cleannet.server.api",
     "cleannet.server.exchange",

@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from cleannet.server.api.errors import install_error_handlers
 from cleannet.server.api.routes_accounts import router as accounts_router
+from cleannet.server.api.routes_brands import router as brands_router
 from cleannet.server.api.routes_intel import router as intel_router
 from cleannet.server.api.routes_leaks import router as leaks_router
 from cleannet.server.api.routes_networks import router as networks_router
@@ -16,7 +17,10 @@ api = NinjaAPI(
     version="1",
     urls_namespace="api-v1",
     docs_url="/docs",
-    description="Threat intelligence, networks and accounts of the CleanNet platform.",
+    description=(
+        "Threat intelligence, networks, leaks, brand protection and accounts of the CleanNet "
+        "platform."
+    ),
 )
 install_error_handlers(api)
 api.add_router("/", accounts_router)
@@ -24,5 +28,6 @@ api.add_router("/", networks_router)
 api.add_router("/", intel_router)
 api.add_router("/", leaks_router)
 api.add_router("/", node_router)
+api.add_router("/", brands_router)
 
 urlpatterns = api.urls
