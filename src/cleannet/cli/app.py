@@ -5,6 +5,9 @@ from __future__ import annotations
 import typer
 
 from cleannet.cli import (
+    brands,
+    brands_permutations,
+    brands_watch,
     demo,
     docs,
     events,
@@ -35,6 +38,9 @@ app.add_typer(events.app, name="events")
 app.add_typer(networks.app, name="networks")
 app.command()(match.match)
 app.add_typer(leaks.app, name="leaks")
+app.add_typer(brands.app, name="brands")
+brands.app.command()(brands_permutations.permutations)
+brands.app.command(name="watch")(brands_watch.watch)
 
 
 def main() -> None:
