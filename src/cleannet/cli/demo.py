@@ -34,7 +34,8 @@ def _load_world(seed: int, days: int, events: int) -> World:
         f"Created {summary.organisations} organisations, {summary.users} users, "
         f"{summary.prefixes} prefixes, {summary.families} malware families, "
         f"{summary.indicators} indicators; events: {summary.events_read} read, "
-        f"{summary.events_accepted} new, {summary.events_duplicates} already known."
+        f"{summary.events_accepted} new, {summary.events_duplicates} already known; "
+        f"{summary.brands} brands watched for lookalikes."
     )
     return world
 

@@ -148,3 +148,20 @@ def test_it_loads_indicators_spanning_their_sightings(world: World) -> None:
     row = Indicator.objects.select_related("family", "feed").get(kind="ipv4", value=seen.value)
     assert (row.first_seen, row.last_seen) == (seen.first_seen, seen.last_seen)
     assert row.family is not None and row.feed is not None and row.feed.name == seen.feed
+
+
+def test_it_shows_brand_protection_at_work(world: World) -> None:
+    from cleannet.server.brands.models import AlertStatus, Brand, LookalikeAlert
+
+    summary = load_world(world)
+    again = load_world(world)
+
+    assert summary.brands == 3 and again.brands == 0
+    assert Brand.objects.count() == 3
+    confirmed = set(
+        LookalikeAlert.objects.filter(status=AlertStatus.CONFIRMED).values_list("host", flat=True)
+    )
+    assert confirmed == {"saomaibank-xacminh.example", "trucxanhbank-hotro247.example"}
+    new = set(LookalikeAlert.objects.filter(status=AlertStatus.NEW).values_list("host", flat=True))
+    assert "saornaibank.example" in new  # a homoglyph lookalike waits for the analyst
+    assert not new & {"www.saomaibank.example", "saomaisecurities.example", "maytre.example"}

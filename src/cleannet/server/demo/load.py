@@ -21,6 +21,8 @@ from django.db.models import Q
 from cleannet.core.event import Event
 from cleannet.server.accounts import services as accounts
 from cleannet.server.accounts.models import Organisation, User
+from cleannet.server.accounts.roles import Role
+from cleannet.server.demo.load_brands import load_brand_protection
 from cleannet.server.demo.world_indicators import Sighting, indicator_sightings
 from cleannet.server.demo.world_model import World
 from cleannet.server.intel import services as intel
@@ -60,6 +62,7 @@ class LoadSummary:
     events_read: int = 0
     events_accepted: int = 0
     events_duplicates: int = 0
+    brands: int = 0
     passwords: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -106,12 +109,21 @@ def load_world(
         feeds, created_feeds = _load_feeds(world, ticker)
         indicators = _load_indicators(sightings, feeds, ticker)
         accepted = _load_events(world, feeds, ticker)
+        brands = load_brand_protection(orgs, _analyst(world))
+        ticker.step()
     return LoadSummary(
         organisations=created_orgs, users=users, autonomous_systems=created_systems,
         prefixes=prefixes, abuse_contacts=contacts, families=families, feeds=created_feeds,
         indicators=indicators, events_read=len(world.events), events_accepted=accepted,
-        events_duplicates=len(world.events) - accepted, passwords=new_passwords,
+        events_duplicates=len(world.events) - accepted, brands=brands,
+        passwords=new_passwords,
     )  # fmt: skip
+
+
+def _analyst(world: World) -> User | None:
+    """Return the world's first authority analyst (who confirms the demo's fake sites)."""
+    names = [u.username for u in world.users if u.role == Role.AUTHORITY_ANALYST]
+    return User.objects.filter(username__in=names).order_by("username").first()
 
 
 def _total_steps(world: World, sightings: Sequence[Sighting]) -> int:
@@ -119,7 +131,7 @@ def _total_steps(world: World, sightings: Sequence[Sighting]) -> int:
         world.organisations, world.users, world.autonomous_systems, world.prefixes,
         world.abuse_contacts, world.families, world.feeds, sightings, world.events,
     )  # fmt: skip
-    return sum(len(r) for r in records)
+    return sum(len(r) for r in records) + 1  # + the brand protection step
 
 
 def _load_organisations(world: World, ticker: _Ticker) -> tuple[dict[str, Organisation], int]:
