@@ -18,6 +18,7 @@ from cleannet.cli import (
     networks,
     orgs,
     platform,
+    scanner,
     users,
 )
 
@@ -41,6 +42,7 @@ app.add_typer(leaks.app, name="leaks")
 app.add_typer(brands.app, name="brands")
 brands.app.command()(brands_permutations.permutations)
 brands.app.command(name="watch")(brands_watch.watch)
+app.add_typer(scanner.app, name="scanner")
 
 
 def main() -> None:

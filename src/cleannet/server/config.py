@@ -102,6 +102,15 @@ class BrandSettings:
 
 
 @dataclass(frozen=True)
+class ScannerSettings:
+    """The hub's signature bundles for ``cleannet-scan``: signing key, rules, what may go in."""
+
+    signing_key_file: Path | None = None
+    rules_dir: Path | None = None
+    bundle_max_tlp: str = "CLEAR"
+
+
+@dataclass(frozen=True)
 class Config:
     """Validated settings; see ``.env.example`` for what each key means."""
 
@@ -129,6 +138,7 @@ class Config:
     mail: MailSettings
     leaks: LeakSettings
     brands: BrandSettings
+    scanner: ScannerSettings
 
 
 def _feed_registry(env: Mapping[str, str]) -> Path | None:
@@ -210,6 +220,7 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         mail=_mail(env),
         leaks=_leaks(env, var_dir),
         brands=_brands(env),
+        scanner=_scanner(env),
     )
 
 
@@ -414,4 +425,22 @@ def _brands(env: Mapping[str, str]) -> BrandSettings:
         dns_nameservers=_nameservers(env),
         control_timeout=_positive_number(env, "CLEANNET_BRANDS_CONTROL_TIMEOUT", 5.0),
         hash_cache_seconds=_positive_int(env, "CLEANNET_BRANDS_HASH_CACHE_SECONDS", 300),
+    )
+
+
+BUNDLE_TLPS = ("clear", "green", "amber")
+
+
+def _scanner(env: Mapping[str, str]) -> ScannerSettings:
+    """Return the bundle settings; the key file is read when a bundle is built (and a
+    development key is made under var/ in debug when none is set)."""
+    key_file = (_get(env, "CLEANNET_SCANNER_SIGNING_KEY_PATH") or "").strip()
+    rules_dir = (_get(env, "CLEANNET_SCANNER_RULES_DIR") or "").strip()
+    if rules_dir and not Path(rules_dir).is_dir():
+        raise ConfigurationError("CLEANNET_SCANNER_RULES_DIR", f"{rules_dir!r} is not a directory")
+    tlp = _choice(env, "CLEANNET_SCANNER_BUNDLE_MAX_TLP", BUNDLE_TLPS, "clear")
+    return ScannerSettings(
+        signing_key_file=Path(key_file).resolve() if key_file else None,
+        rules_dir=Path(rules_dir).resolve() if rules_dir else None,
+        bundle_max_tlp=tlp.upper(),
     )

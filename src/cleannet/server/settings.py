@@ -31,6 +31,8 @@ CLEANNET_NODE = CONFIG.node
 CLEANNET_LEAKS = CONFIG.leaks
 # Brand protection (cleannet.server.brands): alert threshold, RPZ zone, domain-control checks.
 CLEANNET_BRANDS = CONFIG.brands
+# Signature bundles for cleannet-scan (cleannet.server.scanhub): signing key, rules, TLP cap.
+CLEANNET_SCANNER = CONFIG.scanner
 
 # Outgoing e-mail through the configured SMTP relay.
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -61,6 +63,7 @@ INSTALLED_APPS = [
     "cleannet.server.leaks",
     "cleannet.server.breachnotices",
     "cleannet.server.brands",
+    "cleannet.server.scanhub",
     "cleannet.server.portal",
     "cleannet.server.api",
     "cleannet.server.exchange",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin_site.urls),
     path("breach-notices/", include("cleannet.server.breachnotices.urls")),
     path("brands/", include("cleannet.server.brands.urls")),
+    path("scanner/", include("cleannet.server.scanhub.urls")),
     path("api/v1/", api.urls),
     path("api/v1/exchange/", include("cleannet.server.exchange.export_urls")),
     path("taxii2/", include("cleannet.server.exchange.taxii_urls")),

@@ -1,0 +1,1 @@
+"""The hub side of the scanner's signed signature bundles: build, sign, store, serve."""
