@@ -111,6 +111,22 @@ class ScannerSettings:
 
 
 @dataclass(frozen=True)
+class FileScanSettings:
+    """The online file scan: where samples live, the signatures, retention and limits."""
+
+    directory: Path
+    signatures: Path | None = None
+    keep_days: int = 30
+    max_bytes: int = 32 * 1024 * 1024
+    cpu_seconds: int = 30
+    memory_mb: int = 1024
+    wall_seconds: float = 60.0
+    concurrent_scans: int = 2
+    uploads_per_hour: int = 20
+    lookups_per_hour: int = 300
+
+
+@dataclass(frozen=True)
 class Config:
     """Validated settings; see ``.env.example`` for what each key means."""
 
@@ -139,6 +155,7 @@ class Config:
     leaks: LeakSettings
     brands: BrandSettings
     scanner: ScannerSettings
+    filescan: FileScanSettings
 
 
 def _feed_registry(env: Mapping[str, str]) -> Path | None:
@@ -221,6 +238,7 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         leaks=_leaks(env, var_dir),
         brands=_brands(env),
         scanner=_scanner(env),
+        filescan=_filescan(env, var_dir),
     )
 
 
@@ -443,4 +461,25 @@ def _scanner(env: Mapping[str, str]) -> ScannerSettings:
         signing_key_file=Path(key_file).resolve() if key_file else None,
         rules_dir=Path(rules_dir).resolve() if rules_dir else None,
         bundle_max_tlp=tlp.upper(),
+    )
+
+
+def _filescan(env: Mapping[str, str], var_dir: Path) -> FileScanSettings:
+    raw_dir = (_get(env, "CLEANNET_FILESCAN_DIR") or "").strip()
+    signatures = (_get(env, "CLEANNET_FILESCAN_SIGNATURES") or "").strip()
+    cpu = _positive_int(env, "CLEANNET_FILESCAN_CPU_SECONDS", 30)
+    max_bytes = _positive_int(env, "CLEANNET_FILESCAN_MAX_BYTES", 32 * 1024 * 1024)
+    if max_bytes > 512 * 1024 * 1024:
+        raise ConfigurationError("CLEANNET_FILESCAN_MAX_BYTES", "at most 512 MiB per upload")
+    return FileScanSettings(
+        directory=Path(raw_dir).resolve() if raw_dir else var_dir / "filescan",
+        signatures=Path(signatures).resolve() if signatures else None,
+        keep_days=_positive_int(env, "CLEANNET_FILESCAN_KEEP_DAYS", 30),
+        max_bytes=max_bytes,
+        cpu_seconds=cpu,
+        memory_mb=_positive_int(env, "CLEANNET_FILESCAN_MEMORY_MB", 1024),
+        wall_seconds=_positive_number(env, "CLEANNET_FILESCAN_WALL_SECONDS", 2.0 * cpu),
+        concurrent_scans=_positive_int(env, "CLEANNET_FILESCAN_CONCURRENT_SCANS", 2),
+        uploads_per_hour=_positive_int(env, "CLEANNET_FILESCAN_UPLOADS_PER_HOUR", 20),
+        lookups_per_hour=_positive_int(env, "CLEANNET_FILESCAN_LOOKUPS_PER_HOUR", 300),
     )

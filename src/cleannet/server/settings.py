@@ -33,6 +33,17 @@ CLEANNET_LEAKS = CONFIG.leaks
 CLEANNET_BRANDS = CONFIG.brands
 # Signature bundles for cleannet-scan (cleannet.server.scanhub): signing key, rules, TLP cap.
 CLEANNET_SCANNER = CONFIG.scanner
+# The online file scan (cleannet.server.filescan): one setting per limit, so tests can change one.
+CLEANNET_FILESCAN_DIR = CONFIG.filescan.directory
+CLEANNET_FILESCAN_SIGNATURES = CONFIG.filescan.signatures
+CLEANNET_FILESCAN_KEEP_DAYS = CONFIG.filescan.keep_days
+CLEANNET_FILESCAN_MAX_BYTES = CONFIG.filescan.max_bytes
+CLEANNET_FILESCAN_CPU_SECONDS = CONFIG.filescan.cpu_seconds
+CLEANNET_FILESCAN_MEMORY_MB = CONFIG.filescan.memory_mb
+CLEANNET_FILESCAN_WALL_SECONDS = CONFIG.filescan.wall_seconds
+CLEANNET_FILESCAN_CONCURRENT_SCANS = CONFIG.filescan.concurrent_scans
+CLEANNET_FILESCAN_UPLOADS_PER_HOUR = CONFIG.filescan.uploads_per_hour
+CLEANNET_FILESCAN_LOOKUPS_PER_HOUR = CONFIG.filescan.lookups_per_hour
 
 # Outgoing e-mail through the configured SMTP relay.
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -64,6 +75,7 @@ INSTALLED_APPS = [
     "cleannet.server.breachnotices",
     "cleannet.server.brands",
     "cleannet.server.scanhub",
+    "cleannet.server.filescan",
     "cleannet.server.portal",
     "cleannet.server.api",
     "cleannet.server.exchange",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("breach-notices/", include("cleannet.server.breachnotices.urls")),
     path("brands/", include("cleannet.server.brands.urls")),
     path("scanner/", include("cleannet.server.scanhub.urls")),
+    path("scan/", include("cleannet.server.filescan.urls")),
     path("api/v1/", api.urls),
     path("api/v1/exchange/", include("cleannet.server.exchange.export_urls")),
     path("taxii2/", include("cleannet.server.exchange.taxii_urls")),

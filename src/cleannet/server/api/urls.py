@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from cleannet.server.api.errors import install_error_handlers
 from cleannet.server.api.routes_accounts import router as accounts_router
 from cleannet.server.api.routes_brands import router as brands_router
+from cleannet.server.api.routes_filescan import router as filescan_router
 from cleannet.server.api.routes_intel import router as intel_router
 from cleannet.server.api.routes_leaks import router as leaks_router
 from cleannet.server.api.routes_networks import router as networks_router
@@ -29,5 +30,6 @@ api.add_router("/", intel_router)
 api.add_router("/", leaks_router)
 api.add_router("/", node_router)
 api.add_router("/", brands_router)
+api.add_router("/", filescan_router)
 
 urlpatterns = api.urls
