@@ -17,9 +17,17 @@ def serve_waitress(host: str, port: int, threads: int) -> None:
     """Serve in this process with ``threads`` request threads (returns when stopped)."""
     from waitress import serve
 
+    from cleannet.server.request_limits import max_request_bytes
     from cleannet.server.wsgi import application
 
-    serve(application, host=host, port=port, threads=threads, ident="CleanNet")
+    serve(
+        application,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="CleanNet",
+        max_request_body_size=max_request_bytes(),
+    )
 
 
 def gunicorn_options(host: str, port: int, processes: int, threads: int) -> dict[str, Any]:
@@ -37,6 +45,7 @@ def gunicorn_options(host: str, port: int, processes: int, threads: int) -> dict
         "graceful_timeout": 20,
         "keepalive": 5,
         "proc_name": "cleannet",
+        # gunicorn has no body cap of its own; RequestSizeLimitMiddleware refuses large bodies.
     }
 
 
