@@ -55,3 +55,18 @@ def test_an_index_of_no_brands_finds_nothing():
     index = BrandIndex([])
     assert list(index.find("vietcombank.com", folded=True)) == []
     assert index.official_owner("vietcombank.com.vn") is None
+
+
+def test_keywords_of_six_letters_allow_two_edits_that_keep_their_length():
+    index = BrandIndex([Brand("tpbank", "TPBank", ("tpb.vn",), ("tpbank", "tpb"))])
+    assert [s.distance for s in index.similar("tpbxnk")] == [1.0]
+    assert [(s.keyword, s.keeps) for s in index.similar("tpbnrk")] == [("tpbank", "tpb")]
+    assert [s.keeps for s in index.similar("tpaxnk")] == [""]  # two edits, same length
+    assert index.similar("peban") == ()  # two edits and shorter: too little in common
+
+
+def test_an_official_name_cut_at_its_suffix_is_found():
+    index = BrandIndex(BRANDS)
+    found = {(f.token, f.kind) for f in index.find("acb.com-ab.to", folded=False)}
+    assert ("acb.com.vn", "official") in found
+    assert not [f for f in index.find("acb.community.org", folded=False) if f.kind == "official"]

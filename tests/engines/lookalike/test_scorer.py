@@ -40,6 +40,20 @@ def codes(name: str) -> set[str]:
         ("momo-khuyenmai.top", "momo"),
         ("bidv-smartbanking.net", "bidv"),
         ("xn--vietcombnk-6qi.vn", "vietcombank"),
+        ("tikishop.vip", "tiki"),
+        ("vipshopee.com", "shopee"),
+        ("sinhnhat-vpbank.com", "vpbank"),
+        ("vpbanks-uudai.com", "vpbank"),
+        ("vpbcards.online", "vpbank"),
+        ("acb-online.co", "acb"),
+        ("vietcombankk.com", "vietcombank"),
+        ("vviietcombank.com", "vietcombank"),
+        ("bidvsmort.com", "bidv"),
+        ("smrtbbidv.com", "bidv"),
+        ("msbbankk.online", "msb"),
+        ("tpbnrk.com", "tpbank"),
+        ("acb.com-ab.to", "acb"),
+        ("gdtgov.cfd", "gdt"),
     ],
 )
 def test_the_fakes_criminals_register_alert(name, brand):
@@ -85,6 +99,15 @@ def test_official_domains_and_subsidiaries_are_official_with_score_zero(name):
         "sends.com",
         "momoland.com",
         "acb.com",
+        "mbank.pl",
+        "vietbao.vn",
+        "tikiwiki.org",
+        "vibes.com",
+        "ocbc.com",
+        "bidvestbank.co.za",
+        "mbsprite.com",
+        "arena.xyz",
+        "peban.xyz",
     ],
 )
 def test_unrelated_names_holding_a_brands_letters_do_not_alert(name):
@@ -99,6 +122,8 @@ def test_unrelated_names_holding_a_brands_letters_do_not_alert(name):
         ("vietcombank-xacminh.com", "brand-with-lure"),
         ("vietcombank.example.com", "brand-in-subdomain"),
         ("vietcombank-abc.com", "brand-in-label"),
+        ("tikishop.com", "brand-with-words"),
+        ("vviietcombank.com", "doubled-letters"),
         ("vietcombak.com", "edit-distance"),
         ("https://news.example.com/vietcombank/login", "brand-in-path"),
         ("vietcornbank.com", "homoglyph"),
@@ -125,6 +150,8 @@ def test_every_reason_code_fires(name, code):
         ("vietcombank-abc.com", "brand-with-lure"),
         ("vietcombank.com", "brand-in-subdomain"),
         ("abidvision.net", "brand-in-label"),
+        ("vietcombank-xacminh.com", "brand-with-words"),
+        ("smrtbbidv.com", "doubled-letters"),
         ("vietcombank.com", "edit-distance"),
         ("vietcombank.xyz", "brand-in-path"),
         ("vietcombank.com", "homoglyph"),
@@ -143,10 +170,13 @@ def test_every_reason_code_stays_quiet_when_it_should(name, code):
     assert code not in codes(name)
 
 
-def test_short_keywords_need_a_word_edge_and_a_risk_signal():
-    assert scorer().score("vcb-shop.com").brand is None
-    assert scorer().score("vcb-shop.xyz").brand == "vietcombank"
-    assert scorer().score("vcbshop.xyz").brand is None
+def test_short_keywords_count_only_next_to_known_words():
+    assert scorer().score("vcb-shop.com").is_alert()
+    assert scorer().score("acb-vn.com").is_alert()
+    assert scorer().score("vnmsb2023.com").is_alert()  # glued to a lure word and a number
+    assert not scorer().score("vcbshop.com").is_alert()  # glued to an ordinary word only
+    assert scorer().score("vcbshop.xyz").is_alert()  # ... on a cheap suffix
+    assert scorer().score("vcbxqzt.xyz").brand is None  # glued to letters no word explains
 
 
 def test_the_verdict_names_the_host_and_registrable_domain():

@@ -2,20 +2,27 @@
 
 ``HostView.of(host)`` keeps, for every label, the *plain* form (ASCII as is; an IDN label
 decoded, case-folded, Vietnamese marks dropped) and the *looks* form (its UTS #39 skeleton,
-visually folded). Hits found in ``plain`` are the brand as written (or with marks dropped);
-hits found only in ``looks`` are lookalikes.
+visually folded) and the *squeezed* form (``plain`` with doubled letters cut to one, then
+visually folded:
+``vviietcombank`` -> ``vietcombank``). Hits found in ``plain`` are the brand as written (or with
+marks dropped); hits found only in ``looks`` are lookalikes, only in ``squeezed`` disguised by
+doubled letters.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 import idna
 
+from cleannet.engines.lookalike.lexicon import squeeze
 from cleannet.engines.lookalike.text import FoldedLabel, fold_label, visual_fold
 
-__all__ = ["HostView", "Spot", "word_chunks"]
+__all__ = ["Form", "HostView", "Spot", "word_chunks"]
+
+Form = Literal["plain", "looks", "squeezed"]
 
 _SEPARATORS = re.compile(r"[-0-9_]+")
 
@@ -62,18 +69,22 @@ class HostView:
     looks_labels: list[str]
     idn: dict[int, FoldedLabel] = field(default_factory=dict)
     unicode: dict[int, str] = field(default_factory=dict)
+    squeezed: str = ""
 
     @classmethod
     def of(cls, host: str) -> HostView:
         """Return the view of a normalised ASCII host (A-labels allowed)."""
         if "xn--" not in host:
             looks = visual_fold(host)
-            return cls(host, host.split("."), host, looks, looks.split("."))
-        view = cls(host, [], "", "", [])
-        for index, label in enumerate(host.split(".")):
-            view._add_label(index, label)
-        view.plain = ".".join(view.labels)
-        view.looks = ".".join(view.looks_labels)
+            view = cls(host, host.split("."), host, looks, looks.split("."))
+        else:
+            view = cls(host, [], "", "", [])
+            for index, label in enumerate(host.split(".")):
+                view._add_label(index, label)
+            view.plain = ".".join(view.labels)
+            view.looks = ".".join(view.looks_labels)
+        squeezed = squeeze(view.plain)
+        view.squeezed = view.looks if squeezed == view.plain else visual_fold(squeezed)
         return view
 
     def _add_label(self, index: int, label: str) -> None:
@@ -91,13 +102,20 @@ class HostView:
         self.labels.append(folded.plain)
         self.looks_labels.append(folded.looks)
 
-    def spot(self, start: int, end: int, *, folded: bool) -> Spot | None:
-        """Return where ``[start, end)`` of ``plain`` (or ``looks``) lies, None if it
-        crosses a dot."""
-        text = self.looks if folded else self.plain
+    def text(self, form: Form) -> str:
+        """Return the host in one of its forms."""
+        if form == "plain":
+            return self.plain
+        return self.looks if form == "looks" else self.squeezed
+
+    def spot(self, start: int, end: int, form: Form) -> Spot | None:
+        """Return where ``[start, end)`` of the host in ``form`` lies, None if it crosses a
+        dot."""
+        text = self.text(form)
         label_start = text.rfind(".", 0, start) + 1
         if "." in text[start:end]:
             return None
         index = text.count(".", 0, start)
-        labels = self.looks_labels if folded else self.labels
-        return Spot(index, start - label_start, end - label_start, labels[index])
+        label_end = text.find(".", end)
+        label = text[label_start : len(text) if label_end < 0 else label_end]
+        return Spot(index, start - label_start, end - label_start, label)

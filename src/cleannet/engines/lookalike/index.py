@@ -7,14 +7,21 @@ Three structures, so that scoring a name never loops over the brands:
 - ``find(text)``: one Aho-Corasick automaton (pyahocorasick) holding every keyword and every
   official domain, as written and visually folded (``text.visual_fold``), finds them all in one
   pass over a host.
+  Each official domain under a two-label suffix is also entered cut at its suffix and glued
+  to more text (``acb.com-``, ``acb.comvn`` for ``acb.com.vn``): fakes drop the end of the
+  suffix (``acb.com-ab.to``).
 - ``similar(token)``: a symmetric-deletion index of the visually folded keywords of 5 characters
-  or more: every string left after deleting up to 1 character (keywords of 5–7 characters) or 2
-  (8 or more) points to its keywords. A token looks up itself and its single deletions (n
+  or more: every string left after deleting up to 1 character (keywords of 5 characters) or 2
+  (6 or more) points to its keywords. A token looks up itself and its single deletions (n
   look-ups, no loop over brands); candidates are confirmed with the keyboard-weighted distance
   (``keyboard.typo_distance``) within the keyword's bound. Found: any one edit; for keywords
-  of 8+ characters also two deletions, a deletion plus a substitution or an insertion, a swap
+  of 6+ characters also two deletions, a deletion plus a substitution or an insertion, a swap
   plus an edit. Not found (the price of one-deletion queries, which keeps a name at a few
-  microseconds): two substitutions, or two insertions, in one keyword.
+  microseconds): two substitutions, or two insertions, in one keyword. Beyond one edit, a
+  token shorter than the keyword (than four fifths of it for keywords of 8+) is no typo of
+  it (``peban`` is no ``pgbank``) unless it keeps another keyword of the brand.
+  ``Similar.keeps`` names another keyword (3+ characters) of the same brand that starts the
+  token (``tpbnrk`` keeps ``tpb`` of TPBank).
 """
 
 from __future__ import annotations
@@ -29,12 +36,15 @@ import ahocorasick
 
 from cleannet.engines.lookalike.keyboard import typo_distance
 from cleannet.engines.lookalike.model import Brand
+from cleannet.engines.lookalike.suffixes import suffix_and_registrable
 from cleannet.engines.lookalike.text import fold_keyword, visual_fold
 
 __all__ = ["BrandIndex", "Found", "Similar"]
 
 _MIN_TYPO_LENGTH = 5
-_LONG_TYPO_LENGTH = 8
+_LONG_TYPO_LENGTH = 6
+_LONG_KEYWORD = 8
+_MIN_KEPT = 3
 _CACHE_SIZE = 1 << 16
 
 Kind = Literal["keyword", "official"]
@@ -59,6 +69,7 @@ class Similar:
     brand: str
     keyword: str
     distance: float
+    keeps: str = ""
 
 
 def _deletions(token: str, depth: int) -> set[str]:
@@ -68,6 +79,22 @@ def _deletions(token: str, depth: int) -> set[str]:
         frontier = {word[:i] + word[i + 1 :] for word in frontier for i in range(len(word))}
         found |= frontier
     return found
+
+
+def _cut_official(domain: str) -> tuple[str, ...]:
+    suffix, registrable = suffix_and_registrable(domain)
+    if registrable != domain or "." not in suffix:
+        return ()
+    label = domain[: -len(suffix) - 1]
+    first, _, rest = suffix.partition(".")
+    return (f"{label}.{first}-", f"{label}.{first}{rest.replace('.', '')}")
+
+
+def _shortest_far(keyword: str) -> int:
+    # Beyond one edit a typo must keep the keyword's length (four fifths of it for 8+
+    # characters): ``peban`` is two edits from ``pgbank`` but shares too little of it.
+    length = len(keyword)
+    return -(-4 * length // 5) if length >= _LONG_KEYWORD else length
 
 
 def _typo_bound(length: int) -> int:
@@ -83,6 +110,7 @@ class BrandIndex:
         self.brands: dict[str, Brand] = {}
         self._official: dict[str, str] = {}
         self._keywords: dict[str, set[str]] = defaultdict(set)
+        self._brand_keywords: dict[str, set[str]] = defaultdict(set)
         for brand in brands:
             self._add(brand)
         self._automaton = self._build_automaton()
@@ -97,6 +125,7 @@ class BrandIndex:
             folded = fold_keyword(keyword)
             if folded:
                 self._keywords[folded].add(brand.key)
+                self._brand_keywords[brand.key].add(folded)
 
     def _build_automaton(self) -> ahocorasick.Automaton:
         entries: dict[str, set[tuple[str, str, Kind, bool]]] = defaultdict(set)
@@ -107,6 +136,9 @@ class BrandIndex:
             entries[token].add((owner, token, kind, True))
             if visual_fold(token) != token:
                 entries[visual_fold(token)].add((owner, token, kind, False))
+        for domain, owner in self._official.items():
+            for cut in _cut_official(domain):
+                entries[cut].add((owner, domain, "official", True))
         automaton = ahocorasick.Automaton()
         for key, payload in entries.items():
             automaton.add_word(key, (len(key), tuple(sorted(payload))))
@@ -177,6 +209,15 @@ class BrandIndex:
                 continue  # the same after folding: a homoglyph, found by ``find``
             bound = _typo_bound(len(folded_keyword))
             distance = typo_distance(folded, folded_keyword, bound)
-            if 0 < distance <= bound:
-                for owner in sorted(self._keywords[keyword]):
-                    yield Similar(owner, keyword, distance)
+            if not 0 < distance <= bound:
+                continue
+            for owner in sorted(self._keywords[keyword]):
+                kept = self._kept(owner, keyword, folded)
+                if distance <= 1 or kept or len(folded) >= _shortest_far(folded_keyword):
+                    yield Similar(owner, keyword, distance, kept)
+
+    def _kept(self, owner: str, keyword: str, folded: str) -> str:
+        for other in sorted(self._brand_keywords[owner], key=len, reverse=True):
+            if other != keyword and len(other) >= _MIN_KEPT and folded.startswith(other):
+                return other
+        return ""

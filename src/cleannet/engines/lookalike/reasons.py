@@ -12,25 +12,36 @@ code                   points  when
 official-domain        0       the name is a brand's official domain or below one (checked
                                first; the verdict is ``official``)
 official-host-prefix   80      an official name followed by more text
-                               (``vietcombank.com.vn-abc.xyz``, ``….com.vn.secure-login.ru``)
+                               (``vietcombank.com.vn-abc.xyz``, ``….com.vn.secure-login.ru``),
+                               or cut at its suffix and glued on (``acb.com-ab.to``)
 brand-exact-label      70      the registrable label is a keyword (``vietcombank.id.vn``);
                        45      for keywords of 3 characters or fewer (``vcb.com``)
-brand-with-lure        70      a label is a keyword plus lure words (``vietcombank-xacminh``);
-                       60      with weak lure words only (``-app``, ``-online``), or a short
-                               keyword with a strong lure (``vcb-hotro247``) or with weak
-                               lure words and a risk signal; 55 without the signal
+brand-with-lure        70      the rest of a label is known words (typos and doubled letters
+                               forgiven: ``smrt``, ``bankk``), a strong lure among them
+                               (``vietcombank-xacminh``, ``vpbcards``); 65 short keyword
+brand-with-words       65      the rest of a label is known words, none a strong lure:
+                               weak lures (``-app``, ``vn``, ``24h``), ordinary words
+                               (``shop``, ``cafe``), country codes, numbers (``tikishop``,
+                               ``acb-vn``); 60 for keywords of 5 characters or fewer; 55
+                               short keyword glued to ordinary words only (``shbfinance``)
 brand-in-subdomain     60      a keyword as a whole word in a subdomain of an unrelated
                                domain (``vietcombank.vn.com``, ``cskh-evnspc.vn.aptoide.com``);
-                       45      short keyword (needs a risk signal, see below)
-brand-in-label         60      keyword as a whole word in the registrable label
-                               (``vietcombank-abc.com``), or a keyword of 6+ characters at
-                               one word edge (``vietcombankabc``); 55 keyword of 7+ characters
-                               anywhere (``cnvietcombankx``); 35 short or medium keyword
+                       50      long keyword at one word edge; 45 short keyword (needs a
+                               risk signal, see below)
+brand-in-label         60      keyword as a whole word in the registrable label with letters
+                               no word explains (``vietcombank-abc.com``), or a keyword of
+                               6+ characters at one word edge or with at most 2 such letters
+                               (``cafegarenaff``); 55 keyword of 7+ characters anywhere
+                               (``cnvietcombankx``) or of 4–5 at an edge with at most 2
+                               such letters (``biidvd``); 35 short or medium keyword
                                (needs a risk signal)
-edit-distance          70–45   a word within keyboard-weighted edit distance of a keyword
+edit-distance          70–35   a word within keyboard-weighted edit distance of a keyword
                                (``vietcombak``): 8+ characters 70/65/55/50 at distance
-                               ≤0.5/1/1.5/2; 6–7 characters 60/55; 5 characters 50/45;
-                               10 fewer in a subdomain
+                               ≤0.5/1/1.5/2; 6–7 characters 65/60/55/50; 5 characters
+                               50/45; 10 more when the word starts with another keyword of
+                               the brand (``tpbnrk``: ``tpb``); 10 fewer in a subdomain and
+                               under a foreign country's suffix (``mbank.pl``); a word of
+                               the lexicon is never a typo (``arena``)
 brand-in-path          40      the URL path names the brand (``/vietcombank/login``);
                                10 as a signal when the host matched too
 =====================  ======  ============================================================
@@ -40,6 +51,8 @@ Signal reasons (all count)
 =====================  ======  ============================================================
 homoglyph              15      the brand appears only once lookalike letters are folded
                                (``vietcornbank``, Cyrillic ``а``, ``vietc0mbank``)
+doubled-letters        10      the brand appears only once doubled letters are cut to one
+                               (``vviietcombank``)
 diacritics             15      the brand appears once Vietnamese marks are dropped
                                (``viẹtcombank.vn``)
 mixed-script           25      a label mixes Latin with Cyrillic or Greek letters
@@ -50,14 +63,17 @@ suffix-trick           20      a registrable domain that looks like a suffix (``
 hosting-platform       15      a hosting platform hands out the name (``vercel.app``,
                                ``aptoide.com`` …)
 lure-word              10      each strong lure word (``xacminh``, ``login``) in the host or
-                               path, at most 20
+                               path outside the label the match used, at most 20
 ip-host                15      a URL whose host is a bare IP address
 =====================  ======  ============================================================
 
-Keywords of 3 characters or fewer (``vcb``, ``mb``, ``acb``) count only as whole words (label
-start or end, hyphen, digit) and, outside an exact label or a lure label, only with a risk
+Known words are the lexicon's (``lexicon``, ``lists``): strong and weak lure words, ordinary
+words and country codes. Keywords of 3 characters or fewer (``vcb``, ``mb``, ``acb``) count
+next to known words only, or as whole words (label start or end, hyphen, digit) with a risk
 signal (a strong lure word, a risky suffix, a suffix trick, a hosting platform, an IP host);
-keywords of 4–5 characters need the signal when they touch a word edge on one side only.
+``vibe``, ``ocbc``, ``acbl`` hold a short keyword by chance and do not count. Keywords of 4–5
+characters need the signal when they touch a word edge on one side only and the rest is not
+(nearly) words.
 """
 
 from __future__ import annotations
@@ -74,11 +90,13 @@ TEXTS: dict[str, str] = {
     "brand-exact-label": "The domain is the brand keyword {detail} under a suffix the brand "
     "does not own.",
     "brand-with-lure": "The brand keyword is joined with lure words: {detail}.",
+    "brand-with-words": "The brand keyword is joined with other words: {detail}.",
     "brand-in-subdomain": "The brand keyword {detail} is in a subdomain of an unrelated domain.",
     "brand-in-label": "The brand keyword {detail} is part of the domain name.",
     "edit-distance": "{detail} is a typing slip away from the brand keyword.",
     "brand-in-path": "The URL path names the brand: {detail}.",
     "homoglyph": "Lookalike characters spell the brand keyword: {detail}.",
+    "doubled-letters": "Doubled letters disguise the brand keyword: {detail}.",
     "diacritics": "Vietnamese marks added to the brand keyword: {detail}.",
     "mixed-script": "A label mixes Latin with Cyrillic or Greek letters: {detail}.",
     "idn-not-allowed": "The registry does not issue a label like {detail} there.",
@@ -96,6 +114,7 @@ MATCH_CODES = frozenset(
         "official-host-prefix",
         "brand-exact-label",
         "brand-with-lure",
+        "brand-with-words",
         "brand-in-subdomain",
         "brand-in-label",
         "edit-distance",

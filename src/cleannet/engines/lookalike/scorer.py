@@ -21,20 +21,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cleannet.core.errors import InvalidValue
 from cleannet.engines.lookalike.features import (
     Context,
     Hits,
-    Lexicon,
     Match,
     has_risk_signal,
     match_reasons,
     signal_reasons,
 )
 from cleannet.engines.lookalike.hostview import HostView, word_chunks
-from cleannet.engines.lookalike.index import BrandIndex
+from cleannet.engines.lookalike.index import BrandIndex, Found, Similar
+from cleannet.engines.lookalike.lexicon import Lexicon
 from cleannet.engines.lookalike.lists import RISKY_SUFFIXES, STRONG_LURE_WORDS
 from cleannet.engines.lookalike.model import Brand, Reason, Verdict
 from cleannet.engines.lookalike.names import ParsedName, parse_name
@@ -119,20 +119,36 @@ class Scorer:
         hits = Hits()
         seen = set()
         for found in self.index.find(view.plain, folded=False):
-            hits.found.append((found, False))
+            hits.found.append((found, "plain"))
             seen.add((found.brand, found.token))
         if view.looks != view.plain:
             for found in self.index.find(view.looks, folded=True):
                 if (found.brand, found.token) not in seen:
-                    hits.found.append((found, True))
+                    hits.found.append((found, "looks"))
+                    seen.add((found.brand, found.token))
+        if view.squeezed != view.looks:
+            hits.found.extend((found, "squeezed") for found in self._squeezed_hits(view))
+        hits.typos = self._typos(view)
+        return hits
+
+    def _squeezed_hits(self, view: HostView) -> Iterator[Found]:
+        # Only labels that doubled letters changed, searched one by one (``www`` holds none).
+        offset = 0
+        for label, looks in zip(view.squeezed.split("."), view.looks_labels, strict=False):
+            if label != looks:
+                for found in self.index.find(label, folded=True):
+                    if found.kind == "keyword":
+                        yield replace(found, start=found.start + offset, end=found.end + offset)
+            offset += len(label) + 1
+
+    def _typos(self, view: HostView) -> list[tuple[int, str, Similar]]:
+        typos: list[tuple[int, str, Similar]] = []
         for index in range(len(view.labels) - 1):
             label = view.looks_labels[index] if index in view.idn else view.labels[index]
             for token in _typo_tokens(label):
-                if not self.index.is_keyword(token):
-                    hits.typos.extend(
-                        (index, token, similar) for similar in self.index.similar(token)
-                    )
-        return hits
+                if not self.index.is_keyword(token) and not self.lexicon.is_word(token):
+                    typos.extend((index, token, similar) for similar in self.index.similar(token))
+        return typos
 
     def _path_evidence(self, path: str) -> tuple[list[Match], list[str]]:
         if not path or path == "/":
@@ -230,7 +246,8 @@ def _brand_reasons(
     lures: dict[int, list[str]],
     path_lures: list[str],
 ) -> list[Reason]:
-    skip = best.label if best.reason.code == "brand-with-lure" else -1
+    worded = best.reason.code in {"brand-with-lure", "brand-with-words"}
+    skip = best.label if worded else -1
     reasons = [best.reason, *best.extras, *signals, *_lure_reasons(lures, skip, path_lures)]
     if best.reason.code != "brand-in-path":
         in_path = next((m for m in path_matches if m.brand == best.brand), None)

@@ -23,6 +23,7 @@ TEXTS: dict[str, str] = {
         "The domain is the brand keyword %(detail)s under a suffix the brand does not own."
     ),
     "brand-with-lure": gettext_noop("The brand keyword is joined with lure words: %(detail)s."),
+    "brand-with-words": gettext_noop("The brand keyword is joined with other words: %(detail)s."),
     "brand-in-subdomain": gettext_noop(
         "The brand keyword %(detail)s is in a subdomain of an unrelated domain."
     ),
@@ -30,6 +31,7 @@ TEXTS: dict[str, str] = {
     "edit-distance": gettext_noop("%(detail)s is a typing slip away from the brand keyword."),
     "brand-in-path": gettext_noop("The URL path names the brand: %(detail)s."),
     "homoglyph": gettext_noop("Lookalike characters spell the brand keyword: %(detail)s."),
+    "doubled-letters": gettext_noop("Doubled letters disguise the brand keyword: %(detail)s."),
     "diacritics": gettext_noop("Vietnamese marks added to the brand keyword: %(detail)s."),
     "mixed-script": gettext_noop("A label mixes Latin with Cyrillic or Greek letters: %(detail)s."),
     "idn-not-allowed": gettext_noop("The registry does not issue a label like %(detail)s there."),
