@@ -39,20 +39,43 @@ def test_it_prints_one_ascii_name_per_line() -> None:
     assert "11 names for vietcombank.com.vn" in err
 
 
-def test_it_writes_csv_with_the_fuzzer_and_the_unicode_form() -> None:
+def test_it_writes_csv_with_the_fuzzer_the_unicode_form_and_the_registry_flag() -> None:
     code, out, _ = run("shopee.vn", "-f", "homoglyph-vi", "-f", "omission", "--format", "csv")
     assert code == 0
+    assert out.splitlines()[0] == "fuzzer,name,unicode,registry_allows"
     rows = list(csv.DictReader(io.StringIO(out)))
     assert {row["fuzzer"] for row in rows} == {"homoglyph-vi", "omission"}
     shown = {row["unicode"]: row["name"] for row in rows}
     assert shown["shọpee.vn"] == idna.encode("shọpee.vn").decode()
+    assert {row["registry_allows"] for row in rows} == {"true"}
 
 
 def test_it_writes_one_json_object_per_line() -> None:
     code, out, _ = run("bidv.com.vn", "--format", "jsonl", "--fuzzer", "tld-swap")
     assert code == 0
     objects = [json.loads(line) for line in out.splitlines()]
-    assert {"fuzzer": "tld-swap", "name": "bidv.id.vn", "unicode": "bidv.id.vn"} in objects
+    expected = {
+        "fuzzer": "tld-swap",
+        "name": "bidv.id.vn",
+        "unicode": "bidv.id.vn",
+        "registry_allows": True,
+    }
+    assert expected in objects
+
+
+def test_it_lists_names_the_registry_refuses_unless_asked_for_registrable_ones() -> None:
+    fake = idna.encode("bịdv.com.vn").decode()
+    code, out, err = run("bidv.com.vn", "-f", "homoglyph", "--format", "jsonl")
+    assert code == 0
+    flags = {item["name"]: item["registry_allows"] for item in map(json.loads, out.splitlines())}
+    assert flags[fake] is False
+    assert flags["b1dv.com.vn"] is True
+    refused = sum(not allows for allows in flags.values())
+    assert f"{refused} of them refused by their registry" in err
+    code, out, err = run("bidv.com.vn", "-f", "homoglyph", "--registrable-only")
+    assert code == 0
+    assert set(out.split()) == {name for name, allows in flags.items() if allows}
+    assert "0 of them refused" in err
 
 
 def test_it_reads_words_and_suffixes_from_files(tmp_path: Path) -> None:

@@ -6,9 +6,14 @@ or a database. Names go to stdout, each once, in a stable order:
 
 - ``--format text`` (default): one ASCII name per line (``xn--`` for IDN labels), ready for a
   resolver or a registrar's bulk check;
-- ``--format csv``: a header then ``fuzzer,name,unicode`` rows;
-- ``--format jsonl``: one ``{"fuzzer": …, "name": …, "unicode": …}`` object per line.
+- ``--format csv``: a header then ``fuzzer,name,unicode,registry_allows`` rows (``true`` or
+  ``false``);
+- ``--format jsonl``: one ``{"fuzzer": …, "name": …, "unicode": …, "registry_allows": …}``
+  object per line.
 
+By default every valid name is listed, those the registry would refuse (an IDN label under
+``com.vn``, a non-Vietnamese letter under ``vn``) included and flagged ``registry_allows``
+false: the list holds every name dnstwist makes. ``--registrable-only`` leaves those out.
 ``--fuzzer`` (repeatable) limits the fuzzers; ``--dictionary FILE`` and ``--tld-file FILE``
 replace the built-in lure words and suffixes (UTF-8, one entry per line, blank lines and
 ``#`` comments skipped). The summary (names, dropped candidates) goes to stderr.
@@ -86,7 +91,12 @@ def render(found: Iterable[Permutation], output_format: str) -> str:
     if output_format == "jsonl":
         return "".join(
             json.dumps(
-                {"fuzzer": each.fuzzer, "name": each.name, "unicode": each.unicode},
+                {
+                    "fuzzer": each.fuzzer,
+                    "name": each.name,
+                    "unicode": each.unicode,
+                    "registry_allows": each.registry_allows,
+                },
                 ensure_ascii=False,
             )
             + "\n"
@@ -94,8 +104,11 @@ def render(found: Iterable[Permutation], output_format: str) -> str:
         )
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(("fuzzer", "name", "unicode"))
-    writer.writerows((each.fuzzer, each.name, each.unicode) for each in found)
+    writer.writerow(("fuzzer", "name", "unicode", "registry_allows"))
+    writer.writerows(
+        (each.fuzzer, each.name, each.unicode, "true" if each.registry_allows else "false")
+        for each in found
+    )
     return buffer.getvalue()
 
 
@@ -122,6 +135,14 @@ def permutations(
         Path | None,
         typer.Option("--tld-file", help="Suffixes to try, one per line (default: built-in)."),
     ] = None,
+    registrable_only: Annotated[
+        bool,
+        typer.Option(
+            "--registrable-only",
+            help="Leave out the names the registry would refuse (an IDN label under com.vn, "
+            "a non-Vietnamese letter under vn).",
+        ),
+    ] = False,
 ) -> None:
     """Print the lookalike names of DOMAIN that someone could register."""
     words = DEFAULT_LURE_WORDS
@@ -131,12 +152,19 @@ def permutations(
     if tld_file is not None:
         tlds = tuple(read_entries(tld_file, check_tld, "--tld-file"))
     try:
-        found = generate(domain, fuzzers=fuzzer or None, dictionary=words, tlds=tlds)
+        found = generate(
+            domain,
+            fuzzers=fuzzer or None,
+            dictionary=words,
+            tlds=tlds,
+            registry_rules=registrable_only,
+        )
     except InvalidValue as error:
         raise typer.BadParameter(f"{domain!r} {error.reason}", param_hint="DOMAIN") from None
     typer.echo(render(found.permutations, output_format), nl=False)
+    refused = sum(not each.registry_allows for each in found.permutations)
     typer.echo(
-        f"{len(found.permutations)} names for {found.domain} "
-        f"({found.dropped} candidates dropped as invalid or unregistrable)",
+        f"{len(found.permutations)} names for {found.domain}, {refused} of them refused by "
+        f"their registry ({found.dropped} candidates dropped as invalid or unregistrable)",
         err=True,
     )

@@ -1,4 +1,5 @@
-"""The lookalike generator: a superset of dnstwist's registrable names, each valid, once."""
+"""The lookalike generator: a superset of dnstwist's names, each valid, once, each flagged by
+whether its registry would issue it."""
 
 from __future__ import annotations
 
@@ -7,9 +8,15 @@ import idna
 import pytest
 
 from cleannet.core.errors import InvalidValue
-from cleannet.core.indicators.domain import domain_to_unicode, normalise_domain, public_suffix
+from cleannet.core.indicators.domain import (
+    domain_to_unicode,
+    normalise_domain,
+    public_suffix,
+    registrable_domain,
+)
 from cleannet.engines.lookalike.generator import (
     FUZZERS,
+    Permutation,
     check_tld,
     check_word,
     generate,
@@ -39,12 +46,21 @@ def dnstwist_names(domain: str) -> set[str]:
     return {found["domain"] for found in fuzzer.domains if found["fuzzer"] != "*original"}
 
 
-def registrable_by_registry_rules(name: str) -> bool:
-    # The rules stated in phishing.md §4, written independently of the generator: no name that
-    # is itself a public suffix; IDN labels directly under vn only, with Vietnamese letters.
-    suffix = public_suffix(name)
-    if suffix == name:
+def valid_and_registrable(name: str) -> bool:
+    # The only filters a checker comparing with dnstwist's raw output applies: IDNA validity
+    # (core accepts the name as it is) and the PSL (a registrable name, not a public suffix).
+    try:
+        if normalise_domain(name) != name:
+            return False
+    except InvalidValue:
         return False
+    return registrable_domain(name) is not None
+
+
+def allowed_by_registry_rules(name: str) -> bool:
+    # The rules stated in phishing.md §4, written independently of the generator: IDN labels
+    # directly under vn only, with Vietnamese letters; none under com.vn and the like.
+    suffix = public_suffix(name)
     left = name[: -len(suffix) - 1]
     letters = set(domain_to_unicode(left, allow_single_label=True)) - set(
         "abcdefghijklmnopqrstuvwxyz0123456789-."
@@ -56,16 +72,50 @@ def registrable_by_registry_rules(name: str) -> bool:
     return not suffix.endswith(".vn")
 
 
-def names(domain: str, *fuzzers: str) -> set[str]:
-    return {found.name for found in permutations(domain, fuzzers=fuzzers or None)}
+def names(domain: str, *fuzzers: str, registry_rules: bool = False) -> set[str]:
+    made = permutations(domain, fuzzers=fuzzers or None, registry_rules=registry_rules)
+    return {found.name for found in made}
 
 
 @pytest.mark.parametrize("domain", DOMAINS)
-def test_it_makes_every_registrable_name_dnstwist_makes(domain: str) -> None:
-    theirs = {name for name in dnstwist_names(domain) if registrable_by_registry_rules(name)}
+def test_it_makes_every_valid_registrable_name_dnstwist_makes(domain: str) -> None:
+    theirs = {name for name in dnstwist_names(domain) if valid_and_registrable(name)}
     ours = names(domain, *DNSTWIST_FUZZERS)
     assert theirs, "dnstwist made nothing: the comparison would prove nothing"
     assert sorted(theirs - ours) == []
+
+
+@pytest.mark.parametrize("domain", ["vietcombank.com.vn", "shopee.vn", "bidv.com.vn"])
+def test_dnstwist_names_the_registry_refuses_are_made_and_flagged(domain: str) -> None:
+    refused = {name for name in dnstwist_names(domain) if not allowed_by_registry_rules(name)}
+    assert refused, "dnstwist made no refused name: the test would prove nothing"
+    flags = {found.name: found.registry_allows for found in permutations(domain)}
+    assert {name: flags.get(name) for name in refused} == dict.fromkeys(refused, False)
+
+
+@pytest.mark.parametrize(
+    ("domain", "flags"),
+    [
+        ("vietcombank.com.vn", {True, False}),
+        ("shopee.vn", {True, False}),
+        ("example.com", {True}),  # .com takes Latin IDN, and dictionary-tld is ASCII
+    ],
+)
+def test_registry_allows_is_false_exactly_for_names_the_registry_refuses(
+    domain: str, flags: set[bool]
+) -> None:
+    made = permutations(domain)
+    assert {found.registry_allows for found in made} == flags
+    for found in made:
+        assert found.registry_allows == allowed_by_registry_rules(found.name), found.unicode
+
+
+@pytest.mark.parametrize("domain", ["vietcombank.com.vn", "shopee.vn"])
+def test_the_registry_rules_keep_exactly_the_names_the_registry_allows(domain: str) -> None:
+    everything = permutations(domain)
+    kept = permutations(domain, registry_rules=True)
+    assert kept == [found for found in everything if found.registry_allows]
+    assert all(found.registry_allows for found in kept)
 
 
 @pytest.mark.parametrize("domain", ["vietcombank.com.vn", "shopee.vn", "example.com"])
@@ -76,6 +126,17 @@ def test_every_name_is_normalised_valid_and_shown_in_unicode(domain: str) -> Non
         assert found.name.isascii()
         for label in found.name.split("."):
             assert label == idna.alabel(idna.ulabel(label)).decode()
+
+
+def test_permutations_are_immutable_named_tuples() -> None:
+    found = permutations("bidv.com.vn", fuzzers=["omission"])[0]
+    built = Permutation(found.fuzzer, found.name, found.unicode, found.registry_allows)
+    assert type(found) is Permutation
+    assert found == built
+    assert hash(found) == hash(built)
+    assert found._replace(name="bdv.com.vn").name == "bdv.com.vn"
+    with pytest.raises(AttributeError):
+        found.name = "bdv.com.vn"  # type: ignore[misc]
 
 
 def test_it_lists_each_name_once_without_the_original_in_a_stable_order() -> None:
@@ -127,16 +188,29 @@ def test_vietnamese_homoglyphs_appear_directly_under_vn() -> None:
         assert idna.encode(fake).decode() in made
 
 
-def test_no_idn_label_is_made_under_com_vn() -> None:
-    under_com_vn = [name for name in names("vietcombank.com.vn") if name.endswith(".com.vn")]
+def test_with_the_registry_rules_no_idn_label_is_made_under_com_vn() -> None:
+    made = names("vietcombank.com.vn", registry_rules=True)
+    under_com_vn = [name for name in made if name.endswith(".com.vn")]
     assert under_com_vn
     assert not [name for name in under_com_vn if "xn--" in name]
+    assert idna.encode("viêtcombank.vn").decode() in made
+
+
+def test_by_default_idn_labels_under_com_vn_are_made_but_flagged() -> None:
+    fake = idna.encode("viêtcombank.com.vn").decode()
+    flags = {found.name: found.registry_allows for found in permutations("vietcombank.com.vn")}
+    assert flags[fake] is False
+    assert flags["vietcombank1.com.vn"] is True
+    assert flags[idna.encode("viêtcombank.vn").decode()] is True
 
 
 def test_non_vietnamese_letters_are_refused_under_vn_but_kept_under_com() -> None:
     dotted_a = "shopee".replace("o", "ȯ")
     assert idna.encode(dotted_a + ".com").decode() in names("shopee.com", "homoglyph")
-    assert idna.encode(dotted_a + ".vn").decode() not in names("shopee.vn", "homoglyph")
+    under_vn = idna.encode(dotted_a + ".vn").decode()
+    assert under_vn not in names("shopee.vn", "homoglyph", registry_rules=True)
+    flags = {found.name: found.registry_allows for found in permutations("shopee.vn")}
+    assert flags[under_vn] is False
 
 
 def test_it_turns_d_with_stroke_into_d_and_back() -> None:

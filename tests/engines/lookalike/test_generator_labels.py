@@ -18,8 +18,10 @@ from cleannet.engines.lookalike.labels import (
     public_children,
     punycode,
 )
+from cleannet.engines.lookalike.punycode import double_and_one, double_wide
 
 # ASCII, Vietnamese letters, other Latin, Cyrillic, CJK, and '?' (the fast path's marker).
+PLAIN_LETTERS = VIETNAMESE_LETTERS | set("ȧɑəñßжкѕ中文한")
 ALPHABET = st.sampled_from(sorted(set("abcxyz09-?") | VIETNAMESE_LETTERS | set("ȧɑəñßжкѕ中文한")))
 
 
@@ -37,6 +39,38 @@ def test_encode_label_agrees_with_idna_2008(label: str) -> None:
     if label.isascii() and expected is not None and label[2:4] == "--":
         expected = None
     assert encode_label(label) == expected
+
+
+@given(
+    st.text(st.sampled_from("abc09-"), max_size=12),
+    st.data(),
+    st.lists(st.sampled_from(sorted(PLAIN_LETTERS)), min_size=1, max_size=3),
+    st.lists(st.sampled_from(sorted(PLAIN_LETTERS)), min_size=1, max_size=3),
+)
+def test_doubled_letters_are_encoded_in_closed_form(
+    basic: str, data: st.DataObject, doubled: list[str], singles: list[str]
+) -> None:
+    place = data.draw(st.integers(0, len(basic)))
+    codes = [ord(char) for char in doubled]
+    expected = [puny_label(basic[:place] + char * 2 + basic[place:]) for char in doubled]
+    assert double_wide(basic, place, codes) == expected
+    other_place = data.draw(
+        st.sampled_from([i for i in range(len(basic) + 3) if i - place not in (0, 1)])
+    )
+    made = iter(double_and_one(basic, place, codes, other_place, [ord(char) for char in singles]))
+    for char in doubled:
+        for single in singles:
+            rest = iter(basic)
+            text = "".join(
+                char if i in (place, place + 1) else single if i == other_place else next(rest)
+                for i in range(len(basic) + 3)
+            )
+            assert next(made) == ("" if single == char else puny_label(text)), text
+
+
+def puny_label(text: str) -> str | None:
+    encoded = "xn--" + text.encode("punycode").decode("ascii")
+    return encoded if len(encoded) <= 63 else None
 
 
 def test_encode_label_refuses_what_registries_refuse() -> None:
@@ -75,20 +109,23 @@ def test_public_children_name_the_suffixes_below_a_suffix() -> None:
 
 
 @pytest.mark.parametrize(
-    ("label", "suffix"),
+    ("label", "suffix", "registry_rules"),
     [
-        ("thegioididong", "com"),
-        ("shopee", "vn"),
-        ("moonrnclae-x", "com"),
-        ("ab-c--de", "com"),
-        ("đienluc", "com"),
-        ("vietcombank", "com.vn"),
+        ("thegioididong", "com", True),
+        ("shopee", "vn", True),
+        ("shopee", "vn", False),
+        ("mbbank", "com.vn", False),
+        ("moonrnclae-x", "com", True),
+        ("ab-c--de", "com", True),
+        ("đienluc", "com", True),
+        ("vietcombank", "com.vn", True),
+        ("vietcombank", "com.vn", False),
     ],
 )
 def test_homoglyph_labels_are_two_rounds_of_swaps_with_right_a_labels(
-    label: str, suffix: str
+    label: str, suffix: str, registry_rules: bool
 ) -> None:
-    glyphs = glyph_table(suffix)
+    glyphs = glyph_table(suffix, registry_rules=registry_rules)
     first = swap_glyphs(label, glyphs)
     expected = set(first) | {made for text in first for made in swap_glyphs(text, glyphs)}
     made = homoglyph_labels(label, glyphs)

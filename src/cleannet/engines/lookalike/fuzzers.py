@@ -1,16 +1,16 @@
 """The fuzzers: one small function per way of making a lookalike of a domain.
 
 Each fuzzer takes a ``Target`` (the brand's label in Unicode, its public suffix, the lure
-words, the suffixes to try, the homoglyph table the suffix's registry allows) and returns
-candidates in ``Batch``es: a suffix and the Unicode texts to put left of it (one label, or
-two for ``subdomain``). Candidates may repeat, be the original, or be invalid: the generator
-(``generator.py``) encodes, checks and deduplicates them.
+words, the suffixes to try, the homoglyph table, whether to keep to the registry's IDN rules)
+and returns candidates in ``Batch``es: a suffix and the Unicode texts to put left of it (one
+label, or two for ``subdomain``). Candidates may repeat, be the original, be invalid or be
+refused by the registry: the generator (``generator.py``) encodes, checks, flags and
+deduplicates them.
 
 The first sixteen are dnstwist's fuzzers with the same output or more (a position dnstwist
 skips is tried here; ``cyrillic`` keeps digits and hyphens; ``homoglyph`` lives in
-``homoglyphs.py`` and hands over its A-labels too); ``homoglyph-vi`` (Vietnamese letters,
-under the suffixes that take them) and ``dictionary-tld`` (brand + lure word under every
-cheap suffix) are ours.
+``homoglyphs.py`` and hands over its A-labels too); ``homoglyph-vi`` (Vietnamese letters)
+and ``dictionary-tld`` (brand + lure word under every cheap suffix) are ours.
 """
 
 from __future__ import annotations
@@ -41,14 +41,16 @@ _BIT_MASKS = (1, 2, 4, 8, 16, 32, 64, 128)
 @dataclass(frozen=True, slots=True)
 class Target:
     """What the fuzzers work on: ``label`` (Unicode, ``vietcombank``) under ``suffix`` (ASCII,
-    ``com.vn``), the lure ``words``, the ``tlds`` to swap in, and ``glyphs``, the homoglyph
-    table (one- and two-character keys) filtered to what the suffix's registry accepts."""
+    ``com.vn``), the lure ``words``, the ``tlds`` to swap in, ``glyphs``, the homoglyph table
+    (one- and two-character keys, see ``glyph_table``), and whether the fuzzers keep to the
+    ``registry_rules`` (make only IDN labels the suffix's registry issues)."""
 
     label: str
     suffix: str
     words: tuple[str, ...]
     tlds: tuple[str, ...]
     glyphs: Mapping[str, tuple[str, ...]]
+    registry_rules: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +72,15 @@ def _under(suffix: str, lefts: Sequence[str]) -> Candidates:
     return [Batch(suffix, lefts)]
 
 
-@functools.cache
-def glyph_table(suffix: str) -> Mapping[str, tuple[str, ...]]:
+def glyph_table(suffix: str, *, registry_rules: bool = True) -> Mapping[str, tuple[str, ...]]:
     """Return the homoglyph table for labels under ``suffix``: ASCII lookalikes always, and the
-    Unicode ones the suffix's registry accepts (Vietnamese letters only under ``vn``)."""
-    letters = idn_letters(suffix)
+    Unicode ones valid in IDNA 2008 that the suffix's registry accepts (Vietnamese letters only
+    under ``vn``, none under ``com.vn``), or all of them when not ``registry_rules``."""
+    return _glyph_table(idn_letters(suffix) if registry_rules else ANY_LETTER)
+
+
+@functools.cache
+def _glyph_table(letters: frozenset[str]) -> Mapping[str, tuple[str, ...]]:
     table: dict[str, list[str]] = {}
     for source in (ASCII_GLYPHS, UNICODE_GLYPHS):
         for key, glyphs in source.items():
@@ -126,7 +132,7 @@ def cyrillic(target: Target) -> Candidates:
 
 def homoglyph(target: Target) -> Candidates:
     """One or two lookalike characters swapped in (``m`` -> ``rn``, ``a`` -> ``ạ``), from the
-    glyphs the suffix's registry accepts, with their A-labels (see ``homoglyphs``)."""
+    target's glyph table, with their A-labels (see ``homoglyphs``)."""
     made = homoglyph_labels(target.label, target.glyphs)
     return [Batch(target.suffix, list(made), list(made.values()))]
 
@@ -144,9 +150,11 @@ def _vietnamese_swaps(label: str) -> list[str]:
 
 def homoglyph_vi(target: Target) -> Candidates:
     """One or two Vietnamese letters changed for another of the same base (``e`` -> ``ẹ ê ệ``,
-    ``d`` -> ``đ``), under the suffix when its registry takes Vietnamese letters, and under
-    ``vn`` (the one .vn suffix that does) for a brand under ``com.vn`` and the like."""
-    suffixes = [target.suffix] if _takes_vietnamese(target.suffix) else []
+    ``d`` -> ``đ``), under the suffix (with the ``registry_rules``, only when its registry
+    takes Vietnamese letters), and under ``vn`` (the one .vn suffix that does) for a brand
+    under ``com.vn`` and the like."""
+    takes = not target.registry_rules or _takes_vietnamese(target.suffix)
+    suffixes = [target.suffix] if takes else []
     if target.suffix.endswith(".vn"):
         suffixes.append("vn")
     if not suffixes:

@@ -3,13 +3,18 @@
 ``permutations("vietcombank.com.vn")`` runs the fuzzers of ``fuzzers.FUZZERS`` (dnstwist's
 fuzzers and ours) and returns each distinct name once, credited to the first fuzzer that made
 it, in a deterministic order (fuzzer order, then the order the fuzzer made them). Every name
-is normalised ASCII (``xn--`` for IDN labels) and could be issued by its registry:
+is normalised ASCII (``xn--`` for IDN labels) and a valid registrable name:
 
 - no label over 63 characters, none starting or ending with a hyphen, no ``--`` in the 3rd
   and 4th positions, no code point IDNA 2008 refuses;
-- IDN labels only where the registry takes them (Vietnamese letters directly under ``vn``,
-  none under ``com.vn``, ``id.vn`` …, see ``labels.idn_letters``);
 - never a public suffix itself (``com.vn`` is not a lookalike of ``vn``).
+
+Each name also says whether its registry would issue it (``Permutation.registry_allows``):
+IDN labels only where the registry takes them (Vietnamese letters directly under ``vn``, none
+under ``com.vn``, ``id.vn`` …, no Latin IDN under ``uk``, see ``labels.idn_letters``). By
+default the names a registry refuses are kept, flagged, so that the output holds every name
+dnstwist makes (a DNS sweep may still want them: registry policies change and resolvers do
+not check them); ``registry_rules=True`` leaves them out, for defensive registration.
 
 The original domain is left out. A subdomain in the input is dropped: the registrable domain
 is what gets permuted (``www.vietcombank.com.vn`` -> ``vietcombank.com.vn``), because that is
@@ -21,6 +26,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from cleannet.core.errors import InvalidValue
 from cleannet.core.indicators.domain import (
@@ -52,20 +58,28 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Permutation:
+class Permutation(NamedTuple):
     """One lookalike: the ``fuzzer`` that made it, its ASCII ``name`` (normalised, ``xn--`` for
-    IDN labels) and the same name in ``unicode`` for display."""
+    IDN labels), the same name in ``unicode`` for display, and whether the registry of its
+    suffix would issue it (``registry_allows``; always True for an ASCII name).
+
+    A named tuple rather than a frozen dataclass: the generator makes tens of thousands per
+    domain, and a tuple is built several times faster (it is as immutable and hashable)."""
 
     fuzzer: str
     name: str
     unicode: str
+    registry_allows: bool
+
+
+_permutation = Permutation
 
 
 @dataclass(frozen=True, slots=True)
 class Generation:
     """The result of one run: the permuted registrable ``domain`` (ASCII), its
-    ``permutations`` and how many candidates were ``dropped`` as invalid or unregistrable."""
+    ``permutations`` and how many candidates were ``dropped`` as invalid, public suffixes or
+    (with the registry rules) refused by their registry."""
 
     domain: str
     permutations: tuple[Permutation, ...]
@@ -147,7 +161,10 @@ class _Suffix:
         self.unicode = domain_to_unicode(suffix, allow_single_label=True)
         letters = idn_letters(suffix)
         self.any_letter = letters is ANY_LETTER
-        self.allowed = LDH | letters
+        # The characters of an IDN label the registry issues; empty when it issues none, so
+        # that the hot loops refuse a non-ASCII label without looking at its letters.
+        takes_idn = any(char.isalpha() for char in letters)
+        self.allowed = LDH | letters if takes_idn else frozenset()
         self.children: SuffixChildren = public_children(suffix)
 
 
@@ -165,7 +182,8 @@ class _Suffixes(dict[str, _Suffix]):
 class _Collector:
     """Encodes, checks and deduplicates candidates into permutations, in arrival order."""
 
-    def __init__(self) -> None:
+    def __init__(self, registry_rules: bool) -> None:
+        self.registry_rules = registry_rules
         self.labels = LabelEncoder()
         self.found: dict[str, Permutation] = {}
         self.suffixes = _Suffixes()
@@ -183,13 +201,15 @@ class _Collector:
     ) -> None:
         # Like _add_batch for labels whose A-labels the fuzzer computed (distinct labels).
         info = self.suffixes[suffix]
-        found = self.found
+        found, strict = self.found, self.registry_rules
         allowed = None if info.any_letter else info.allowed
+        idn = bool(allowed)  # False: the registry issues no IDN label at all
         tail, unicode_tail = "." + suffix, "." + info.unicode
         public, wildcard = info.children.names, info.children.wildcard
         dropped = 0
         for left, label in zip(lefts, encoded, strict=True):
-            if allowed is not None and not left.isascii() and not allowed.issuperset(left):
+            allows = allowed is None or left.isascii() or (idn and allowed.issuperset(left))
+            if strict and not allows:
                 label = None
             elif label == "":
                 label = encode_label(left)
@@ -198,49 +218,48 @@ class _Collector:
                 continue
             name = label + tail
             if name not in found:
-                found[name] = Permutation(fuzzer, name, left + unicode_tail)
+                found[name] = _permutation(fuzzer, name, left + unicode_tail, allows)
         self.dropped += dropped
 
     def _add_batch(self, fuzzer: str, suffix: str, lefts: Sequence[str]) -> None:
         # The hot loop of the generator: flat, no Python call per candidate on the common path.
         info = self.suffixes[suffix]
-        found, cache = self.found, self.labels
+        found, cache, strict = self.found, self.labels, self.registry_rules
         allowed = None if info.any_letter else info.allowed
+        idn = bool(allowed)  # False: the registry issues no IDN label at all
         public, tail, unicode_tail = info.children.names, "." + suffix, "." + info.unicode
         wildcard = info.children.wildcard
         dropped = 0
         for left in dict.fromkeys(lefts):
+            label: str | None
             if "." in left:
-                label = self._two_labels(left, info)
-            elif allowed is not None and not left.isascii() and not allowed.issuperset(left):
-                label = None
+                label, allows = self._two_labels(left, info)
             else:
+                allows = allowed is None or left.isascii() or (idn and allowed.issuperset(left))
                 label = cache.get(left, _UNKNOWN)
                 if label is _UNKNOWN:
                     label = cache[left] = encode_label(left)
                 if label is not None and (label in public or wildcard):
                     label = None if info.children.covers(label) else label
-            if label is None:
+            if label is None or (strict and not allows):
                 dropped += 1
                 continue
             name = label + tail
             if name not in found:
-                found[name] = Permutation(fuzzer, name, left + unicode_tail)
+                found[name] = _permutation(fuzzer, name, left + unicode_tail, allows)
         self.dropped += dropped
 
-    def _two_labels(self, left: str, info: _Suffix) -> str | None:
-        # subdomain's candidates: a host label over a registrable label.
+    def _two_labels(self, left: str, info: _Suffix) -> tuple[str | None, bool]:
+        # subdomain's candidates: a host label over a registrable label; only the registrable
+        # one is the registry's business.
         head, tail = left.rsplit(".", 1)
-        if "." in head or not _letters_allowed(tail, info):
-            return None
+        allows = tail.isascii() or info.any_letter or info.allowed.issuperset(tail)
+        if "." in head:
+            return None, allows
         ascii_head, ascii_tail = self.labels[head], self.labels[tail]
         if ascii_head is None or ascii_tail is None or info.children.covers(ascii_tail):
-            return None
-        return ascii_head + "." + ascii_tail
-
-
-def _letters_allowed(label: str, info: _Suffix) -> bool:
-    return label.isascii() or info.any_letter or info.allowed.issuperset(label)
+            return None, allows
+        return ascii_head + "." + ascii_tail, allows
 
 
 def generate(
@@ -249,9 +268,12 @@ def generate(
     fuzzers: Collection[str] | None = None,
     dictionary: Sequence[str] = DEFAULT_LURE_WORDS,
     tlds: Sequence[str] = DEFAULT_TLDS,
+    registry_rules: bool = False,
 ) -> Generation:
     """Return the lookalikes of ``domain`` made by ``fuzzers`` (all of ``FUZZERS`` when None),
     gluing the ``dictionary`` words and swapping in the ``tlds``, with the dropped count.
+    Names the registry would refuse are kept with ``registry_allows=False``, or left out
+    (counted as dropped) when ``registry_rules``.
 
     Raises ``InvalidValue`` for a domain that is not a valid name or is a public suffix, an
     unknown fuzzer, a bad word (``check_word``) or a bad suffix (``check_tld``).
@@ -262,9 +284,10 @@ def generate(
         suffix=suffix,
         words=_words(tuple(dictionary)),
         tlds=_tlds(tuple(tlds)),
-        glyphs=glyph_table(suffix),
+        glyphs=glyph_table(suffix, registry_rules=registry_rules),
+        registry_rules=registry_rules,
     )
-    collector = _Collector()
+    collector = _Collector(registry_rules)
     for name in _fuzzer_names(fuzzers):
         collector.add(name, FUZZERS[name](target))
     # The original comes back from some fuzzers (a vowel swapped for itself): not a lookalike.
@@ -278,7 +301,10 @@ def permutations(
     fuzzers: Collection[str] | None = None,
     dictionary: Sequence[str] = DEFAULT_LURE_WORDS,
     tlds: Sequence[str] = DEFAULT_TLDS,
+    registry_rules: bool = False,
 ) -> list[Permutation]:
     """Return the lookalikes of ``domain``, each name once (see ``generate``)."""
-    found = generate(domain, fuzzers=fuzzers, dictionary=dictionary, tlds=tlds)
+    found = generate(
+        domain, fuzzers=fuzzers, dictionary=dictionary, tlds=tlds, registry_rules=registry_rules
+    )
     return list(found.permutations)

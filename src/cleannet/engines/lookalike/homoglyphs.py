@@ -9,16 +9,17 @@ disjoint sites; a second swap after an ASCII glyph may use a site that glyph mad
 ``rn`` -> ``rm``) and is made by swapping in the first result.
 
 Making the labels site by site means the position of each non-ASCII glyph and the ASCII
-rest are known, so the A-label comes from ``labels.one_wide``/``two_wide`` without scanning
-the label: the generator's costliest step. Labels this path does not cover (a doubled glyph,
-an ASCII result, a brand label that is not ASCII) are left to ``labels.encode_label``.
+rest are known, so the A-label comes from ``punycode.one_wide``/``two_wide``/``double_wide``/
+``double_and_one`` without scanning the label: the generator's costliest step. Labels this
+path does not cover (two doubled glyphs, an ASCII result, a brand label that is not ASCII)
+are left to ``labels.encode_label``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from cleannet.engines.lookalike.labels import one_wide, two_wide
+from cleannet.engines.lookalike.punycode import double_and_one, double_wide, one_wide, two_wide
 
 __all__ = ["Site", "homoglyph_labels", "swap_glyphs"]
 
@@ -74,9 +75,9 @@ def homoglyph_labels(label: str, glyphs: Glyphs) -> dict[str, str | None]:
         return first | dict.fromkeys(again, UNKNOWN)
     sites = _sites(label, glyphs)
     made: dict[str, str | None] = {}
-    _one_site(label, sites, made)
+    ascii_made = _one_site(label, sites, made)
     _two_sites(label, sites, made)
-    for text in [text for text in made if text.isascii()]:
+    for text in ascii_made:
         # After an ASCII glyph the second swap may use a site the glyph made (m -> rn -> rm).
         for swapped in swap_glyphs(text, glyphs):
             made.setdefault(swapped, UNKNOWN)
@@ -89,21 +90,36 @@ def _singles(glyphs: tuple[str, ...]) -> tuple[list[str], list[int]]:
     return single, [ord(glyph) for glyph in single]
 
 
-def _doubles(glyphs: tuple[str, ...]) -> list[str]:
-    return [glyph for glyph in glyphs if len(glyph) > 1]
+def _doubled(glyphs: tuple[str, ...]) -> tuple[list[str], list[int]]:
+    # The glyphs of a doubled site (``ọọ`` for ``oo``) and the code point written twice.
+    double = [glyph for glyph in glyphs if len(glyph) == 2 and glyph[0] == glyph[1]]
+    return double, [ord(glyph[0]) for glyph in double]
 
 
-def _one_site(label: str, sites: list[Site], made: dict[str, str | None]) -> None:
+def _odd(glyphs: tuple[str, ...]) -> list[str]:
+    # Glyphs neither single nor doubled (none in today's tables): left to the encoder.
+    return [g for g in glyphs if len(g) > 1 and not (len(g) == 2 and g[0] == g[1])]
+
+
+def _one_site(label: str, sites: list[Site], made: dict[str, str | None]) -> list[str]:
+    # Rows of computed A-labels go in with update(): a label made before keeps its place and
+    # gets the same A-label (or one where it had UNKNOWN). Returns the ASCII labels made.
+    ascii_made: dict[str, None] = {}
     for start, end, ascii_glyphs, other_glyphs in sites:
         head, tail = label[:start], label[end:]
         for glyph in ascii_glyphs:
             made.setdefault(head + glyph + tail, UNKNOWN)
+            ascii_made[head + glyph + tail] = None
         single, codes = _singles(other_glyphs)
-        encoded = one_wide(head + tail, start, codes)
-        for glyph, label_encoded in zip(single, encoded, strict=True):
-            made.setdefault(head + glyph + tail, label_encoded)
-        for glyph in _doubles(other_glyphs):
+        made.update(
+            zip([head + g + tail for g in single], one_wide(head + tail, start, codes), strict=True)
+        )
+        double, double_codes = _doubled(other_glyphs)
+        encoded = double_wide(head + tail, start, double_codes)
+        made.update(zip([head + g + tail for g in double], encoded, strict=True))
+        for glyph in _odd(other_glyphs):
             made.setdefault(head + glyph + tail, UNKNOWN)
+    return list(ascii_made)
 
 
 def _two_sites(label: str, sites: list[Site], made: dict[str, str | None]) -> None:
@@ -128,13 +144,28 @@ def _both_wide(
     xs, x_codes = _singles(firsts)
     ys, y_codes = _singles(seconds)
     second = len(head) + 1 + len(middle)
-    encoded = iter(two_wide(head + middle + tail, len(head), second, x_codes, y_codes))
-    for x in xs:
-        for y in ys:
-            made.setdefault(head + x + middle + y + tail, next(encoded))
-    for x in firsts:
-        for y in seconds if len(x) > 1 else _doubles(seconds):
-            made.setdefault(head + x + middle + y + tail, UNKNOWN)
+    basic = head + middle + tail
+    lefts = [head + x + middle for x in xs]
+    rights = [y + tail for y in ys]
+    texts = [left + right for left in lefts for right in rights]
+    made.update(zip(texts, two_wide(basic, len(head), second, x_codes, y_codes), strict=True))
+    # A doubled glyph and a single one: three letters, still in closed form.
+    xxs, xx_codes = _doubled(firsts)
+    texts = [head + xx + middle + right for xx in xxs for right in rights]
+    made.update(
+        zip(texts, double_and_one(basic, len(head), xx_codes, second + 1, y_codes), strict=True)
+    )
+    yys, yy_codes = _doubled(seconds)
+    texts = [left + yy + tail for yy in yys for left in lefts]
+    made.update(
+        zip(texts, double_and_one(basic, second, yy_codes, len(head), x_codes), strict=True)
+    )
+    # Two doubled glyphs (four letters) and odd glyphs are left to the encoder.
+    odd_x, odd_y = _odd(firsts), _odd(seconds)
+    left_over = [(x, y) for x in xxs for y in yys]
+    left_over += [(x, y) for x in firsts for y in seconds if x in odd_x or y in odd_y]
+    for x, y in left_over:
+        made.setdefault(head + x + middle + y + tail, UNKNOWN)
 
 
 def _one_wide_of_two(
@@ -147,17 +178,17 @@ def _one_wide_of_two(
 ) -> None:
     head, middle, tail = pair
     singles, codes = _singles(wides)
+    doubles, double_codes = _doubled(wides)
     for other in asciis:
         if wide_first:
-            texts = [head + wide + middle + other + tail for wide in singles]
-            encoded = one_wide(head + middle + other + tail, len(head), codes)
+            lefts, right = [head + g for g in singles + doubles], middle + other + tail
+            basic, place = head + middle + other + tail, len(head)
         else:
-            texts = [head + other + middle + wide + tail for wide in singles]
-            place = len(head) + len(other) + len(middle)
-            encoded = one_wide(head + other + middle + tail, place, codes)
-        for text, label_encoded in zip(texts, encoded, strict=True):
-            made.setdefault(text, label_encoded)
-        for wide in wides:
+            lefts, right = [head + other + middle + g for g in singles + doubles], tail
+            basic, place = head + other + middle + tail, len(head) + len(other) + len(middle)
+        encoded = one_wide(basic, place, codes) + double_wide(basic, place, double_codes)
+        made.update(zip([left + right for left in lefts], encoded, strict=True))
+        for wide in _odd(wides):
             text = (
                 head + wide + middle + other + tail
                 if wide_first

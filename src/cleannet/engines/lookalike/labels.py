@@ -8,10 +8,9 @@ and makes the common case cheap:
   no registry could issue it: empty or over 63 characters, a leading or trailing hyphen,
   ``--`` in the 3rd and 4th positions, a code point IDNA 2008 refuses. A label made only of
   letters that are valid IDNA 2008 on their own (checked once per character with ``idna``)
-  is encoded by the Punycode below; any other label goes through ``idna.alabel`` itself.
-  ``LabelEncoder`` is a per-run cache of it.
-- ``one_wide`` / ``two_wide``: A-labels of rows of labels whose non-ASCII letters' places
-  are known (the homoglyph fuzzer's), without looking at the labels at all.
+  is encoded by ``punycode.py``'s closed forms; any other label goes through
+  ``idna.alabel`` itself. ``LabelEncoder`` is a per-run cache of it. (``punycode``,
+  ``one_wide`` and ``two_wide`` are re-exported from ``punycode.py``.)
 - ``idn_letters(suffix)``: which non-ASCII letters a registry accepts under a suffix. The .vn
   registry issues IDN labels only directly under ``vn`` and only with Vietnamese letters,
   never under ``com.vn`` and the other second-level suffixes; registries that issue no Latin
@@ -25,13 +24,21 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import idna
 import publicsuffixlist
 
 from cleannet.engines.lookalike.glyphs import LDH, VIETNAMESE_LETTERS
+from cleannet.engines.lookalike.punycode import (
+    DIGIT_CACHE,
+    MAX_LABEL,
+    one_wide,
+    punycode,
+    punycode_general,
+    two_wide,
+    two_wide_label,
+)
 
 __all__ = [
     "ANY_LETTER",
@@ -45,7 +52,6 @@ __all__ = [
     "two_wide",
 ]
 
-MAX_LABEL = 63
 ANY_LETTER: frozenset[str] = frozenset()
 """Returned by ``idn_letters`` for a suffix that accepts any IDNA-valid letter."""
 
@@ -74,158 +80,6 @@ _NO_LATIN_IDN = frozenset(
     ]
 )
 _NO_IDN: frozenset[str] = frozenset({"\x00"})  # a set no real letter is in
-
-_DIGITS = "abcdefghijklmnopqrstuvwxyz0123456789"
-
-
-def _adapt(delta: int, points: int, first: bool) -> int:
-    # RFC 3492 section 6.1, with base 36, tmin 1, tmax 26, skew 38, damp 700.
-    delta = delta // 700 if first else delta // 2
-    delta += delta // points
-    k = 0
-    while delta > 455:
-        delta //= 35
-        k += 36
-    return k + (36 * delta) // (delta + 38)
-
-
-def _digits(delta: int, bias: int) -> str:
-    # The generalised variable-length integer of RFC 3492 section 6.3.
-    out = []
-    k = 36
-    while True:
-        t = k - bias
-        t = 1 if t < 1 else 26 if t > 26 else t
-        if delta < t:
-            out.append(_DIGITS[delta])
-            return "".join(out)
-        out.append(_DIGITS[t + (delta - t) % (36 - t)])
-        delta = (delta - t) // (36 - t)
-        k += 36
-
-
-class _DigitCache(dict[int, str]):
-    # Keyed by delta << 10 | bias (a bias stays far below 1024 for any label length).
-    def __missing__(self, key: int) -> str:
-        digits = self[key] = _digits(key >> 10, key & 1023)
-        return digits
-
-
-_DIGIT_CACHE = _DigitCache()
-
-
-def punycode(label: str) -> str:
-    """Return the RFC 3492 Punycode of ``label`` (without ``xn--``), exactly as
-    ``str.encode('punycode')`` does, about three times faster.
-
-    Lookalike labels hold one or two non-ASCII characters, so those cases are computed in
-    closed form; the general case walks only the non-ASCII characters (the ASCII ones between
-    two of them are all smaller than the code point being inserted: counted, not visited).
-    """
-    basic = label.encode("ascii", "ignore").decode("ascii")
-    size = len(basic)
-    wide = len(label) - size
-    if wide == 0:
-        return basic + "-" if basic else ""
-    head = basic + "-" if basic else ""
-    if wide > 2 or "?" in label:
-        return head + _punycode_general(label, size)
-    # Encoding with 'replace' marks each non-ASCII character with '?', found by C searches.
-    marked = label.encode("ascii", "replace")
-    first = marked.find(63)
-    code = ord(label[first])
-    if wide == 1:
-        return head + _DIGIT_CACHE[((code - 128) * (size + 1) + first) << 10 | 72]
-    second = marked.find(63, first + 1)
-    return head + _two_wide(len(label), size, first, code, second, ord(label[second]))
-
-
-def _two_wide(length: int, size: int, first: int, code: int, second: int, other: int) -> str:
-    # RFC 3492's loop unrolled for two non-ASCII characters at first < second in a label of
-    # ``length`` characters, ``size`` of them ASCII.
-    if code == other:
-        delta = (code - 128) * (size + 1) + first
-        then = second - first - 1
-    elif code < other:
-        delta = (code - 128) * (size + 1) + first
-        then = length - first - 1 + (other - code - 1) * (size + 2) + second
-    else:
-        delta = (other - 128) * (size + 1) + second - 1
-        then = length - second + (code - other - 1) * (size + 2) + first
-    bias = _adapt(delta, size + 1, True)
-    return _DIGIT_CACHE[delta << 10 | 72] + _DIGIT_CACHE[then << 10 | bias]
-
-
-def one_wide(basic: str, place: int, codes: Sequence[int]) -> list[str | None]:
-    """Return the A-labels of the ASCII ``basic`` with one letter inserted at ``place``, for
-    each code point of ``codes`` (``None`` for one over 63 characters). The caller vouches
-    that the labels are otherwise valid (see ``encode_label``): this is the homoglyph
-    fuzzer's shortcut, one call for a whole row of glyphs."""
-    size = len(basic)
-    head = "xn--" + basic + "-" if size else "xn--"
-    digits = _DIGIT_CACHE
-    made = [head + digits[((code - 128) * (size + 1) + place) << 10 | 72] for code in codes]
-    return [label if len(label) <= MAX_LABEL else None for label in made]
-
-
-def two_wide(
-    basic: str, first: int, second: int, codes: Sequence[int], others: Sequence[int]
-) -> list[str | None]:
-    """Return the A-labels of the ASCII ``basic`` with letters inserted at ``first`` and
-    ``second`` (their places in the result, ``first < second``), for each code point of
-    ``codes`` at ``first`` and, within it, each of ``others`` at ``second``; ``None`` for one
-    over 63 characters. The caller vouches for the rest, as for ``one_wide``."""
-    size = len(basic)
-    length = size + 2
-    head = "xn--" + basic + "-" if size else "xn--"
-    digits = _DIGIT_CACHE
-    made: list[str | None] = []
-    for code in codes:
-        for other in others:
-            # RFC 3492's loop unrolled for two insertions (see _two_wide), adapt() inlined.
-            if code == other:
-                delta = (code - 128) * (size + 1) + first
-                then = second - first - 1
-            elif code < other:
-                delta = (code - 128) * (size + 1) + first
-                then = length - first - 1 + (other - code - 1) * (size + 2) + second
-            else:
-                delta = (other - 128) * (size + 1) + second - 1
-                then = length - second + (code - other - 1) * (size + 2) + first
-            scaled = delta // 700
-            scaled += scaled // (size + 1)
-            k = 0
-            while scaled > 455:
-                scaled //= 35
-                k += 36
-            bias = k + (36 * scaled) // (scaled + 38)
-            label = head + digits[delta << 10 | 72] + digits[then << 10 | bias]
-            made.append(label if len(label) <= MAX_LABEL else None)
-    return made
-
-
-def _punycode_general(label: str, size: int) -> str:
-    wide = [(place, ord(char)) for place, char in enumerate(label) if char > "\x7f"]
-    out = []
-    handled = size
-    code, delta, bias = 128, 0, 72
-    for point in sorted({point for _, point in wide}):
-        delta += (point - code) * (handled + 1)
-        code = point
-        last = 0
-        for place, other in wide:
-            delta += place - last
-            last = place + 1
-            if other < point:
-                delta += 1
-            elif other == point:
-                out.append(_DIGIT_CACHE[delta << 10 | bias])
-                bias = _adapt(delta, handled + 1, handled == size)
-                delta = 0
-                handled += 1
-        delta += len(label) - last + 1
-        code += 1
-    return "".join(out)
 
 
 @functools.cache
@@ -285,14 +139,14 @@ def encode_label(label: str) -> str | None:
     wide = len(label) - size
     if wide == 1:
         first = marked.find(63)
-        encoded = head + _DIGIT_CACHE[((ord(label[first]) - 128) * (size + 1) + first) << 10 | 72]
+        encoded = head + DIGIT_CACHE[((ord(label[first]) - 128) * (size + 1) + first) << 10 | 72]
     elif wide == 2:
         first = marked.find(63)
         second = marked.find(63, first + 1)
         code, other = ord(label[first]), ord(label[second])
-        encoded = head + _two_wide(len(label), size, first, code, second, other)
+        encoded = head + two_wide_label(len(label), size, first, code, second, other)
     else:
-        encoded = head + _punycode_general(label, size)
+        encoded = head + punycode_general(label, size)
     return encoded if len(encoded) <= MAX_LABEL else None
 
 
