@@ -1,4 +1,5 @@
-"""The one place that reads the environment.
+"""The one place that reads the environment (with ``config_sections`` for some capabilities'
+settings, and ``config_values`` for reading one value).
 
 ``load_config()`` reads every key once, checks it and returns a frozen ``Config``;
 a missing or malformed value raises ``ConfigurationError`` naming the key, so a bad
@@ -9,7 +10,6 @@ named by ``<KEY>_FILE`` (for Docker/systemd credentials).
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import re
 import urllib.parse
@@ -20,6 +20,14 @@ from pathlib import Path
 
 from cleannet.core.errors import ConfigurationError
 from cleannet.engines.feeds.schedule import cron_fields
+from cleannet.server.config_sections import (
+    BrandSettings,
+    FileScanSettings,
+    ScannerSettings,
+    brand_settings,
+    filescan_settings,
+    scanner_settings,
+)
 from cleannet.server.config_values import boolean as _bool
 from cleannet.server.config_values import choice as _choice
 from cleannet.server.config_values import get as _get
@@ -84,46 +92,6 @@ class LeakSettings:
     checks_per_ip_hour: int = 5
     checks_per_address_day: int = 3
     ranges_per_user_minute: int = 600
-
-
-@dataclass(frozen=True)
-class BrandSettings:
-    """Brand protection: the alert threshold, the RPZ zone, the domain-control checks."""
-
-    alert_threshold: int = 60
-    rpz_origin: str = "rpz.cleannet.vn."
-    rpz_policy: str = "nxdomain"
-    rpz_ttl: int = 300
-    walled_garden_ipv4: str = ""
-    walled_garden_ipv6: str = ""
-    dns_nameservers: tuple[str, ...] = ()
-    control_timeout: float = 5.0
-    hash_cache_seconds: int = 300
-
-
-@dataclass(frozen=True)
-class ScannerSettings:
-    """The hub's signature bundles for ``cleannet-scan``: signing key, rules, what may go in."""
-
-    signing_key_file: Path | None = None
-    rules_dir: Path | None = None
-    bundle_max_tlp: str = "CLEAR"
-
-
-@dataclass(frozen=True)
-class FileScanSettings:
-    """The online file scan: where samples live, the signatures, retention and limits."""
-
-    directory: Path
-    signatures: Path | None = None
-    keep_days: int = 30
-    max_bytes: int = 32 * 1024 * 1024
-    cpu_seconds: int = 30
-    memory_mb: int = 1024
-    wall_seconds: float = 60.0
-    concurrent_scans: int = 2
-    uploads_per_hour: int = 20
-    lookups_per_hour: int = 300
 
 
 @dataclass(frozen=True)
@@ -236,9 +204,9 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         node=_node(env, debug, site_role),
         mail=_mail(env),
         leaks=_leaks(env, var_dir),
-        brands=_brands(env),
-        scanner=_scanner(env),
-        filescan=_filescan(env, var_dir),
+        brands=brand_settings(env),
+        scanner=scanner_settings(env),
+        filescan=filescan_settings(env, var_dir),
     )
 
 
@@ -386,100 +354,4 @@ def _leaks(env: Mapping[str, str], var_dir: Path) -> LeakSettings:
         checks_per_ip_hour=_positive_int(env, "CLEANNET_LEAKS_CHECKS_PER_IP_HOUR", 5),
         checks_per_address_day=_positive_int(env, "CLEANNET_LEAKS_CHECKS_PER_ADDRESS_DAY", 3),
         ranges_per_user_minute=_positive_int(env, "CLEANNET_LEAKS_RANGES_PER_USER_MINUTE", 600),
-    )
-
-
-RPZ_POLICIES = ("nxdomain", "nodata", "walled-garden")
-
-
-def _address(env: Mapping[str, str], key: str, version: int) -> str:
-    raw = (_get(env, key) or "").strip()
-    if raw:
-        try:
-            parsed = ipaddress.ip_address(raw)
-        except ValueError:
-            raise ConfigurationError(key, f"{raw!r} is not an IP address") from None
-        if parsed.version != version:
-            raise ConfigurationError(key, f"{raw!r} is not an IPv{version} address")
-    return raw
-
-
-def _nameservers(env: Mapping[str, str]) -> tuple[str, ...]:
-    """Return the nameservers: ``ip``, ``ip:port`` or ``[ipv6]:port`` each."""
-    key = "CLEANNET_BRANDS_DNS_NAMESERVERS"
-    servers = _list(env, key, "")
-    for server in servers:
-        host, colon, port = server.rpartition(":")
-        if not colon or (":" in host and not host.startswith("[")):
-            host, port = server, ""  # a bare IPv6 address has colons but no port
-        try:
-            ipaddress.ip_address(host.strip("[]"))
-        except ValueError:
-            raise ConfigurationError(key, f"{server!r} is not an address or address:port") from None
-        if port and not (port.isdigit() and 0 < int(port) < 65536):
-            raise ConfigurationError(key, f"{server!r} has no valid port")
-    return servers
-
-
-def _brands(env: Mapping[str, str]) -> BrandSettings:
-    threshold = _positive_int(env, "CLEANNET_BRANDS_ALERT_THRESHOLD", 60)
-    if threshold > 100:
-        raise ConfigurationError("CLEANNET_BRANDS_ALERT_THRESHOLD", "a score is 0–100")
-    origin = (_get(env, "CLEANNET_BRANDS_RPZ_ORIGIN") or BrandSettings.rpz_origin).strip()
-    policy = _choice(env, "CLEANNET_BRANDS_RPZ_POLICY", RPZ_POLICIES, "nxdomain")
-    ipv4 = _address(env, "CLEANNET_BRANDS_WALLED_GARDEN_IPV4", 4)
-    ipv6 = _address(env, "CLEANNET_BRANDS_WALLED_GARDEN_IPV6", 6)
-    if policy == "walled-garden" and not (ipv4 or ipv6):
-        raise ConfigurationError(
-            "CLEANNET_BRANDS_RPZ_POLICY", "walled-garden needs a walled-garden address"
-        )
-    return BrandSettings(
-        alert_threshold=threshold,
-        rpz_origin=origin if origin.endswith(".") else origin + ".",
-        rpz_policy=policy,
-        rpz_ttl=_positive_int(env, "CLEANNET_BRANDS_RPZ_TTL", 300),
-        walled_garden_ipv4=ipv4,
-        walled_garden_ipv6=ipv6,
-        dns_nameservers=_nameservers(env),
-        control_timeout=_positive_number(env, "CLEANNET_BRANDS_CONTROL_TIMEOUT", 5.0),
-        hash_cache_seconds=_positive_int(env, "CLEANNET_BRANDS_HASH_CACHE_SECONDS", 300),
-    )
-
-
-BUNDLE_TLPS = ("clear", "green", "amber")
-
-
-def _scanner(env: Mapping[str, str]) -> ScannerSettings:
-    """Return the bundle settings; the key file is read when a bundle is built (and a
-    development key is made under var/ in debug when none is set)."""
-    key_file = (_get(env, "CLEANNET_SCANNER_SIGNING_KEY_PATH") or "").strip()
-    rules_dir = (_get(env, "CLEANNET_SCANNER_RULES_DIR") or "").strip()
-    if rules_dir and not Path(rules_dir).is_dir():
-        raise ConfigurationError("CLEANNET_SCANNER_RULES_DIR", f"{rules_dir!r} is not a directory")
-    tlp = _choice(env, "CLEANNET_SCANNER_BUNDLE_MAX_TLP", BUNDLE_TLPS, "clear")
-    return ScannerSettings(
-        signing_key_file=Path(key_file).resolve() if key_file else None,
-        rules_dir=Path(rules_dir).resolve() if rules_dir else None,
-        bundle_max_tlp=tlp.upper(),
-    )
-
-
-def _filescan(env: Mapping[str, str], var_dir: Path) -> FileScanSettings:
-    raw_dir = (_get(env, "CLEANNET_FILESCAN_DIR") or "").strip()
-    signatures = (_get(env, "CLEANNET_FILESCAN_SIGNATURES") or "").strip()
-    cpu = _positive_int(env, "CLEANNET_FILESCAN_CPU_SECONDS", 30)
-    max_bytes = _positive_int(env, "CLEANNET_FILESCAN_MAX_BYTES", 32 * 1024 * 1024)
-    if max_bytes > 512 * 1024 * 1024:
-        raise ConfigurationError("CLEANNET_FILESCAN_MAX_BYTES", "at most 512 MiB per upload")
-    return FileScanSettings(
-        directory=Path(raw_dir).resolve() if raw_dir else var_dir / "filescan",
-        signatures=Path(signatures).resolve() if signatures else None,
-        keep_days=_positive_int(env, "CLEANNET_FILESCAN_KEEP_DAYS", 30),
-        max_bytes=max_bytes,
-        cpu_seconds=cpu,
-        memory_mb=_positive_int(env, "CLEANNET_FILESCAN_MEMORY_MB", 1024),
-        wall_seconds=_positive_number(env, "CLEANNET_FILESCAN_WALL_SECONDS", 2.0 * cpu),
-        concurrent_scans=_positive_int(env, "CLEANNET_FILESCAN_CONCURRENT_SCANS", 2),
-        uploads_per_hour=_positive_int(env, "CLEANNET_FILESCAN_UPLOADS_PER_HOUR", 20),
-        lookups_per_hour=_positive_int(env, "CLEANNET_FILESCAN_LOOKUPS_PER_HOUR", 300),
     )
