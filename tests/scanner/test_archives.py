@@ -196,3 +196,19 @@ def test_it_shows_undecodable_tar_names_with_escapes() -> None:
         info.size = 1
         archive.addfile(info, io.BytesIO(b"z"))
     assert list(members(buffer.getvalue(), "n.tar")) == ["n.tar!caf\\xe9.txt"]
+
+
+def test_it_reads_data_hidden_in_a_zip_entry_named_like_a_directory(eicar_bytes: bytes) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("hidden/"), eicar_bytes)
+    assert members(buffer.getvalue(), "h.zip") == {"h.zip!hidden/": eicar_bytes}
+
+
+def test_it_reads_a_tar_member_of_an_unknown_type_as_gnu_tar_does(eicar_bytes: bytes) -> None:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        info = _tar_info("odd.bin", b"Z")
+        info.size = len(eicar_bytes)
+        archive.addfile(info, io.BytesIO(eicar_bytes))
+    assert members(buffer.getvalue(), "u.tar") == {"u.tar!odd.bin": eicar_bytes}

@@ -348,3 +348,31 @@ def test_it_refuses_a_zip_lzma_member_asking_for_a_huge_dictionary() -> None:
     _, unscanned, _ = split(iter_members(data, "l.zip", LIMITS))
     assert reasons(unscanned) == [("l.zip!big-dict.bin", UnscannedReason.PARSE_ERROR)]
     assert "dictionary" in unscanned[0].detail
+
+
+def test_it_stops_a_gzip_bomb_at_the_stream_ratio() -> None:
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    block = bytes(MiB)
+    data = b"".join(packer.compress(block) for _ in range(32)) + packer.flush()
+    found, unscanned, _ = split(iter_members(data, "zeros.gz", LIMITS))
+    assert reasons(unscanned) == [("zeros.gz!zeros", UnscannedReason.RATIO_LIMIT)]
+    assert 1 * MiB < len(found["zeros.gz!zeros"]) <= LIMITS.max_ratio * len(data) + MiB
+
+
+def test_it_stops_a_tar_gz_bomb_at_the_stream_ratio_and_keeps_what_came_before(
+    eicar_bytes: bytes,
+) -> None:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        first = tarfile.TarInfo("eicar.com")
+        first.size = len(eicar_bytes)
+        archive.addfile(first, io.BytesIO(eicar_bytes))
+        zeros = tarfile.TarInfo("zeros.bin")
+        zeros.size = 32 * MiB
+        archive.addfile(zeros, io.BytesIO(bytes(32 * MiB)))
+    found, unscanned, _ = split(iter_members(buffer.getvalue(), "b.tgz", LIMITS))
+    assert found["b.tgz!eicar.com"] == eicar_bytes
+    assert reasons(unscanned) == [
+        ("b.tgz!zeros.bin", UnscannedReason.RATIO_LIMIT),
+        ("b.tgz", UnscannedReason.RATIO_LIMIT),  # a stream cannot skip: the rest is unread
+    ]

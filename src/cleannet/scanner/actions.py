@@ -5,6 +5,10 @@ Only file detections (hash, YARA, filename, archive) with a score of at least
 never acted on, because removing a good file can break a computer. A detection inside an
 archive acts on the archive file itself. Each file is acted on once; every detection of that
 file then carries the action taken (or ``failed`` with the reason).
+
+Processes follow the same rule: a ``process`` detection (``pid:1234``) scoring at least
+``ACTION_MIN_SCORE`` may be ended, once per PID, and all its detections carry the outcome;
+one the user chose to keep stays ``reported``.
 """
 
 from __future__ import annotations
@@ -14,7 +18,15 @@ from dataclasses import replace
 
 from cleannet.scanner.model import Action, Detection, DetectionKind
 
-__all__ = ["ACTION_MIN_SCORE", "FILE_KINDS", "apply_file_action", "files_to_act_on", "outer_path"]
+__all__ = [
+    "ACTION_MIN_SCORE",
+    "FILE_KINDS",
+    "apply_file_action",
+    "end_processes",
+    "files_to_act_on",
+    "outer_path",
+    "processes_to_end",
+]
 
 ACTION_MIN_SCORE = 75
 FILE_KINDS = frozenset(
@@ -61,6 +73,38 @@ def apply_file_action(
     return [
         replace(d, action=outcome[p][0], error=outcome[p][1])
         if (p := outer_path(d.path)) in outcome
+        else d
+        for d in detections
+    ]
+
+
+def processes_to_end(detections: list[Detection]) -> list[int]:
+    """The PIDs of ``process`` detections strong enough to act on, each once, in order."""
+    chosen: dict[int, None] = {}
+    for item in detections:
+        number = item.path.removeprefix("pid:")
+        strong = item.kind is DetectionKind.PROCESS and item.score >= ACTION_MIN_SCORE
+        if strong and item.path.startswith("pid:") and number.isdigit():
+            chosen[int(number)] = None
+    return list(chosen)
+
+
+def end_processes(detections: list[Detection], end: Callable[[int], bool]) -> list[Detection]:
+    """Run ``end(pid)`` once per process to end; return the updated detections.
+
+    ``end`` returns True when the process is gone, False when the user said no (the
+    detections stay ``reported``), and raises with a readable message on failure.
+    """
+    outcome: dict[str, tuple[Action, str]] = {}
+    for pid in processes_to_end(detections):
+        try:
+            if end(pid):
+                outcome[f"pid:{pid}"] = (Action.PROCESS_ENDED, "")
+        except Exception as error:  # shown to the user; one failure must not stop the rest
+            outcome[f"pid:{pid}"] = (Action.FAILED, str(error))
+    return [
+        replace(d, action=outcome[d.path][0], error=outcome[d.path][1])
+        if d.path in outcome and d.kind is DetectionKind.PROCESS
         else d
         for d in detections
     ]

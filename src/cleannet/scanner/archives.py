@@ -181,8 +181,9 @@ def _zip_items(data: bytes, name: str, budget: Budget) -> Iterator[ArchiveItem]:
         except LimitReached as exc:
             yield rest_not_read(name, exc, None if declared is None else declared - index)
             return
-        if not entry.is_dir:
-            # After a fatal stop (time, total bytes) the next turn reports the rest.
+        if not entry.is_dir or entry.compressed_size:
+            # A "directory" with data is read: unzip tools differ on what they do with it.
+            # After a fatal stop (time, total bytes), the next turn reports the rest.
             yield from emit(_zip_member(data, name, entry, budget), join_path(name, entry.name))
 
 
@@ -303,8 +304,9 @@ def _tar_entries(archive: tarfile.TarFile, name: str, budget: Budget) -> Iterato
             detail = f"the tar is corrupt or cut off: {describe_error(exc)}; the rest was not read"
             yield Unscanned(name, UnscannedReason.PARSE_ERROR, detail)
             return
-        if not info.isreg():
+        if not (info.isreg() or info.type not in tarfile.SUPPORTED_TYPES):
             continue  # directories, links, devices, FIFOs: no content to scan
+        # Unknown types are content: GNU tar extracts them as regular files.
         path = join_path(name, info.name)
         read = collect(_tar_chunks(archive, info), path, budget, None)
         yield from emit(read, path)

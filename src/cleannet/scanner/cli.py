@@ -1,7 +1,8 @@
 """``cleannet-scan``: scan files, folders and drives (and optionally processes, connections
 and persistence places) against signature files or a signed bundle.
 
-Exit codes as clamscan: 0 nothing found, 1 something found, 2 errors (and nothing found).
+Exit codes as clamscan: 0 nothing found, 1 something found, 2 errors (and nothing found);
+an upload that fails (``--upload-report``) is told on stderr and changes no exit code.
 Usage, the signature formats and the JSON report: docs/scanner.md.
 """
 
@@ -9,16 +10,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib
 import sys
 import time
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
 
 from cleannet.core.errors import CleanNetError
-from cleannet.scanner.actions import apply_file_action, files_to_act_on
+from cleannet.scanner.cli_actions import act_on_files, act_on_processes
 from cleannet.scanner.cli_setup import (
     SetupError,
     build_parser,
@@ -27,18 +26,13 @@ from cleannet.scanner.cli_setup import (
     scan_limits,
 )
 from cleannet.scanner.engine import ScanLimits
-from cleannet.scanner.model import (
-    EXIT_ERROR,
-    Action,
-    Detection,
-    ScanReport,
-    Unscanned,
-    UnscannedReason,
-)
+from cleannet.scanner.messages import Messages
+from cleannet.scanner.model import EXIT_ERROR, Action, ScanReport, Unscanned
 from cleannet.scanner.pool import default_workers, scan_tasks
 from cleannet.scanner.progress import Progress
 from cleannet.scanner.report import counts_as_error, summary_text, write_json_report
 from cleannet.scanner.signatures import SignatureSet
+from cleannet.scanner.upload import send_report, upload_body
 from cleannet.scanner.walker import FileTask, walk
 
 __all__ = ["main", "run_scan"]
@@ -51,10 +45,11 @@ def _scanner_version() -> str:
         return "0+unknown"
 
 
-def _walk(paths: Sequence[str], limits: ScanLimits) -> tuple[list[FileTask], list[Unscanned]]:
+def _walk(args: argparse.Namespace, limits: ScanLimits) -> tuple[list[FileTask], list[Unscanned]]:
     tasks: list[FileTask] = []
     unscanned: list[Unscanned] = []
-    for item in walk(paths, limits.max_file_bytes):
+    # The quarantine store is never scanned: its entries are encoded and our own.
+    for item in walk(args.paths, limits.max_file_bytes, skip=[args.quarantine_dir]):
         (tasks if isinstance(item, FileTask) else unscanned).append(item)  # type: ignore[arg-type]
     return tasks, unscanned
 
@@ -63,9 +58,11 @@ def _scan_files(
     args: argparse.Namespace, sigs: SignatureSet, limits: ScanLimits, report: ScanReport
 ) -> dict[str, str | None]:
     """Scan the paths into ``report``; return every scanned file's SHA-256 by path."""
-    tasks, unscanned = _walk(args.paths, limits)
+    tasks, unscanned = _walk(args, limits)
     report.unscanned += unscanned
-    progress = Progress(len(tasks), sum(t.size for t in tasks), enabled=not args.no_progress)
+    progress = Progress(
+        len(tasks), sum(t.size for t in tasks), enabled=not args.no_progress, lang=args.lang
+    )
     walked: dict[str, str | None] = {}
     workers = args.workers or default_workers()
     try:
@@ -84,67 +81,32 @@ def _scan_files(
 
 def _scan_system(
     args: argparse.Namespace, sigs: SignatureSet, limits: ScanLimits, report: ScanReport
-) -> None:
-    from cleannet.scanner import system
+) -> dict[int, str | None]:
+    """Run the system checks asked for; return each seen process's executable by PID."""
+    from cleannet.scanner.system import ScanResult, engine_file_scan
 
-    checks: list[Callable[[], tuple[list[Detection], list[Unscanned]]]] = []
+    file_scan = engine_file_scan(sigs, limits)  # one cache: each file scanned once per run
+    executables: dict[int, str | None] = {}
+    checks: list[Callable[[], ScanResult]] = []
     if args.processes:
-        from cleannet.scanner.system.processes import scan_processes
+        from cleannet.scanner.system.processes import iter_processes, scan_processes
 
-        checks.append(lambda: scan_processes(sigs, system.engine_file_scan(sigs, limits)))
+        seen = list(iter_processes())
+        executables = {info.pid: info.exe for info in seen}
+        checks.append(lambda: scan_processes(sigs, file_scan, processes=seen))
     if args.connections:
         from cleannet.scanner.system.network import scan_connections
 
         checks.append(lambda: scan_connections(sigs))
     if args.persistence:
-        checks.append(lambda: _scan_persistence(sigs, system.engine_file_scan(sigs, limits)))
+        from cleannet.scanner.system.persistence import scan_persistence
+
+        checks.append(lambda: scan_persistence(sigs, file_scan))
     for check in checks:
         found, missed = check()
         report.detections += found
         report.unscanned += missed
-
-
-def _scan_persistence(
-    sigs: SignatureSet, scan_path: Any
-) -> tuple[list[Detection], list[Unscanned]]:
-    try:  # loaded by name: the persistence checks are optional in a reduced build
-        persistence = importlib.import_module("cleannet.scanner.system.persistence")
-    except ImportError:
-        detail = "this build of the scanner has no persistence checks"
-        return [], [Unscanned("persistence", UnscannedReason.NOT_SUPPORTED, detail)]
-    found, missed = persistence.scan_persistence(sigs, scan_path)
-    return list(found), list(missed)
-
-
-def _confirm_delete(paths: list[str], assume_yes: bool) -> bool:
-    if assume_yes:
-        return True
-    print(f"Delete these {len(paths)} files for good?", file=sys.stderr)
-    for path in paths:
-        print(f"  {path}", file=sys.stderr)
-    answer = input("Type 'yes' to delete: ")
-    return answer.strip().lower() == "yes"
-
-
-def _act(args: argparse.Namespace, report: ScanReport, walked: dict[str, str | None]) -> None:
-    if args.quarantine:
-        from cleannet.scanner.quarantine import Quarantine
-
-        store = Quarantine(args.quarantine_dir)
-
-        def put(path: str, detection: Detection) -> None:
-            store.put(path, detection)
-
-        report.detections = apply_file_action(report.detections, walked, put, Action.QUARANTINED)
-    elif args.delete:
-        targets = files_to_act_on(report.detections, walked)
-        if targets and _confirm_delete(targets, args.yes):
-            from cleannet.scanner.quarantine import delete_file
-
-            def remove(path: str, detection: Detection) -> None:
-                delete_file(path)
-
-            report.detections = apply_file_action(report.detections, walked, remove, Action.DELETED)
+    return executables
 
 
 def _finish(report: ScanReport, started: float) -> None:
@@ -156,8 +118,7 @@ def _finish(report: ScanReport, started: float) -> None:
     totals.errors = sum(1 for u in report.unscanned if counts_as_error(u)) + failed_actions
 
 
-def run_scan(args: argparse.Namespace, sigs: SignatureSet) -> ScanReport:
-    """Scan what ``args`` name with ``sigs``, act if asked, and return the report."""
+def _run(args: argparse.Namespace, sigs: SignatureSet) -> tuple[ScanReport, dict[str, str | None]]:
     started = time.monotonic()
     report = ScanReport(
         bundle_version=sigs.version,
@@ -166,10 +127,32 @@ def run_scan(args: argparse.Namespace, sigs: SignatureSet) -> ScanReport:
     )
     limits = scan_limits(args)
     walked = _scan_files(args, sigs, limits, report) if args.paths else {}
-    _scan_system(args, sigs, limits, report)
-    _act(args, report, walked)
+    executables = _scan_system(args, sigs, limits, report)
+    act_on_files(args, report, walked)
+    act_on_processes(args, report, executables)
     _finish(report, started)
-    return report
+    return report, walked
+
+
+def run_scan(args: argparse.Namespace, sigs: SignatureSet) -> ScanReport:
+    """Scan what ``args`` name with ``sigs``, act if asked, and return the report."""
+    return _run(args, sigs)[0]
+
+
+def _upload(
+    args: argparse.Namespace,
+    report: ScanReport,
+    counts: dict[str, int],
+    walked: dict[str, str | None],
+) -> None:
+    """Send the report if asked; a failure is told on stderr and changes no exit code."""
+    body = upload_body(report, counts, include_paths=args.upload_paths, file_hashes=walked)
+    result = send_report(args.upload_report, body)
+    say = Messages(args.lang)
+    if result.sent:
+        print(say("upload_sent", url=args.upload_report, receipt=result.receipt), file=sys.stderr)
+    else:
+        print(say("upload_failed", url=args.upload_report, reason=result.reason), file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -181,13 +164,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         sigs = load_signatures(args)
         for problem in sigs.problems[:20]:
             print(f"signature problem: {problem}", file=sys.stderr)
-        report = run_scan(args, sigs)
+        report, walked = _run(args, sigs)
         if args.json:
             write_json_report(report, Path(args.json), sigs.counts())
     except (SetupError, CleanNetError, OSError) as error:
         print(f"cleannet-scan: {error}", file=sys.stderr)
         return EXIT_ERROR
-    print(summary_text(report))
+    if args.upload_report:
+        _upload(args, report, sigs.counts(), walked)
+    print(summary_text(report, lang=args.lang))
     return report.exit_code
 
 

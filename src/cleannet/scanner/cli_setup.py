@@ -4,20 +4,29 @@ Signatures come from, in this order: ``--bundle-url`` (fetched, verified with
 ``--public-key`` and installed in ``--bundle-dir``; offline, the last good bundle is used),
 ``--signatures`` (folders, signature files, or a bundle file verified with ``--public-key``),
 else the last good bundle installed in ``--bundle-dir``.
+
+The hub's public key is never fetched along with the bundle (trust on first use would let
+whoever answers the first download choose the key): it comes from ``--public-key FILE`` or
+from the national key packaged at ``PACKAGED_PUBLIC_KEY``, which a release puts there
+(the source tree ships none), and ``--bundle-url`` without either is refused.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import urllib.parse
 from pathlib import Path
 
-from cleannet.core.errors import CleanNetError
+from cleannet.core.errors import CleanNetError, InvalidValue
 from cleannet.scanner.archive_limits import ArchiveLimits
 from cleannet.scanner.engine import MiB, ScanLimits
+from cleannet.scanner.messages import LANGUAGES, language_from_environment
 from cleannet.scanner.signatures import SignatureSet, signature_file_kind
+from cleannet.scanner.upload import report_endpoint
 
 __all__ = [
+    "PACKAGED_PUBLIC_KEY",
     "SetupError",
     "build_parser",
     "check_arguments",
@@ -30,6 +39,8 @@ _UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
 _HOME = Path.home()
 DEFAULT_CACHE_DIR = _HOME / ".cache" / "cleannet-scan"
 DEFAULT_DATA_DIR = _HOME / ".local" / "share" / "cleannet-scan"
+# The authority's Ed25519 public key, put here when a release is built (see data/README.txt).
+PACKAGED_PUBLIC_KEY = Path(__file__).parent / "data" / "national-public-key.pem"
 
 
 class SetupError(CleanNetError):
@@ -71,7 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
     add("--quarantine", action="store_true", help="move detected files into the quarantine")
     add("--quarantine-dir", type=Path, default=DEFAULT_DATA_DIR / "quarantine", metavar="DIR")
     add("--delete", action="store_true", help="delete detected files (asks first)")
-    add("--yes", action="store_true", help="with --delete: do not ask")
+    add(
+        "--end-processes",
+        action="store_true",
+        help="end detected processes, asking for each (implies --processes)",
+    )
+    add("--yes", action="store_true", help="with --delete or --end-processes: do not ask")
     add(
         "--workers",
         type=_positive,
@@ -92,7 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
     add("--connections", action="store_true", help="also check live connections against C2s")
     add("--persistence", action="store_true", help="also scan autostart places")
     add("--bundle-url", metavar="URL", help="fetch the newest signed bundle from the hub")
-    add("--public-key", type=Path, metavar="FILE", help="the hub's Ed25519 public key")
+    add(
+        "--public-key",
+        type=Path,
+        metavar="FILE",
+        help="the hub's Ed25519 public key (default: the national key shipped with a release)",
+    )
     add("--bundle-dir", type=Path, default=DEFAULT_DATA_DIR / "bundles", metavar="DIR")
     add(
         "--cache-dir",
@@ -101,7 +122,38 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="where compiled YARA rules are cached",
     )
+    _add_report_options(parser)
     return parser
+
+
+def _add_report_options(parser: argparse.ArgumentParser) -> None:
+    add = parser.add_argument
+    add(
+        "--upload-report",
+        nargs="?",
+        const="",
+        metavar="URL",
+        help="send the report (never file contents) to the hub: its base URL or report "
+        "endpoint; without URL, the hub of --bundle-url",
+    )
+    add(
+        "--upload-paths",
+        action="store_true",
+        help="with --upload-report: include the paths (else only SHA-256 and extension)",
+    )
+    add(
+        "--lang",
+        choices=LANGUAGES,
+        default=None,
+        help="language of the summary and progress (default: from LC_ALL/LANG, vi or en)",
+    )
+
+
+def _hub_of(bundle_url: str) -> str:
+    """The hub's base URL from its bundle URL (``…/scanner/bundles/latest``)."""
+    parts = urllib.parse.urlsplit(bundle_url)
+    base = parts.path.split("/scanner/", 1)[0]
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, base, "", ""))
 
 
 def check_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
@@ -110,12 +162,35 @@ def check_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -
         parser.error("choose --quarantine or --delete, not both")
     if args.delete and not args.yes and not sys.stdin.isatty():
         parser.error("--delete needs --yes when nobody can answer the question")
-    if args.yes and not args.delete:
-        parser.error("--yes only goes with --delete")
+    if args.yes and not (args.delete or args.end_processes):
+        parser.error("--yes only goes with --delete or --end-processes")
+    args.processes = args.processes or args.end_processes
+    if args.public_key is None and PACKAGED_PUBLIC_KEY.is_file():
+        args.public_key = PACKAGED_PUBLIC_KEY
     if args.bundle_url and args.public_key is None:
-        parser.error("--bundle-url needs --public-key")
+        parser.error(
+            "--bundle-url needs --public-key FILE (the authority's key): this build ships "
+            "none, and a key fetched along with the bundle would prove nothing"
+        )
+    _check_report_options(parser, args)
     if not (args.paths or args.processes or args.connections or args.persistence):
         parser.error("nothing to scan: give a PATH or --processes/--connections/--persistence")
+
+
+def _check_report_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    if args.upload_paths and args.upload_report is None:
+        parser.error("--upload-paths only goes with --upload-report")
+    if args.upload_report == "":
+        if not args.bundle_url:
+            parser.error("--upload-report needs a URL, or --bundle-url to find the hub")
+        args.upload_report = _hub_of(args.bundle_url)
+    if args.upload_report is not None:
+        try:
+            args.upload_report = report_endpoint(args.upload_report)
+        except InvalidValue as error:
+            parser.error(str(error))
+    if args.lang is None:
+        args.lang = language_from_environment()
 
 
 def scan_limits(args: argparse.Namespace) -> ScanLimits:

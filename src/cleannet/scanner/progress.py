@@ -1,4 +1,5 @@
-"""A progress line with ETA on stderr, drawn only when stderr is a terminal.
+"""A progress line with ETA on stderr, drawn only when stderr is a terminal, its words in
+Vietnamese or English (``lang``).
 
 The total is the byte count of the walk's ``stat``; progress moves by each file's listed size
 when its scan ends, so the ETA is bytes left divided by the rate so far.
@@ -9,6 +10,8 @@ from __future__ import annotations
 import sys
 import time
 from typing import TextIO
+
+from cleannet.scanner.messages import Messages
 
 __all__ = ["Progress"]
 
@@ -32,6 +35,7 @@ class Progress:
         *,
         stream: TextIO | None = None,
         enabled: bool = True,
+        lang: str = "en",
     ) -> None:
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = enabled and self.stream.isatty()
@@ -40,6 +44,7 @@ class Progress:
         self.bytes = 0
         self.started = time.monotonic()
         self._drawn = 0.0
+        self._say = Messages(lang)
 
     def advance(self, size: int) -> None:
         """One file of ``size`` listed bytes is done."""
@@ -60,10 +65,14 @@ class Progress:
         bar = "#" * int(share * _WIDTH)
         rate = self.bytes / elapsed
         eta = (self.total_bytes - self.bytes) / rate if rate > 0 else 0.0
-        return (
-            f"[{bar:<{_WIDTH}}] {share:6.1%} {self.files}/{self.total_files} files "
-            f"{rate / (1 << 20):7.1f} MiB/s ETA {_duration(eta)}"
+        counts = self._say(
+            "progress",
+            files=self.files,
+            total=self.total_files,
+            rate=f"{rate / (1 << 20):7.1f}",
+            eta=_duration(eta),
         )
+        return f"[{bar:<{_WIDTH}}] {share:6.1%} {counts}"
 
     def close(self) -> None:
         if self.enabled:

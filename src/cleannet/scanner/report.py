@@ -13,6 +13,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from cleannet.scanner.messages import Messages
 from cleannet.scanner.model import Detection, ScanReport, Unscanned, UnscannedReason
 
 __all__ = [
@@ -84,28 +85,32 @@ def _size(count: int) -> str:
     return f"{count} bytes"
 
 
-def summary_text(report: ScanReport, *, max_lines: int = 50) -> str:
-    """A few lines for people: each detection, what was not scanned, and the totals."""
+def summary_text(report: ScanReport, *, max_lines: int = 50, lang: str = "en") -> str:
+    """A few lines for people, in ``lang`` (``vi`` or ``en``): each detection, what was not
+    scanned, and the totals. Codes (kind, action, reason) stay as in the JSON report."""
+    say = Messages(lang)
     lines = [
-        f"{d.path}: {d.detection} FOUND ({d.kind.value}, {d.action.value})"
-        + (f" — {d.error}" if d.error else "")
+        say("found", path=d.path, name=d.detection, kind=d.kind.value, action=d.action.value)
+        + (say("action_error", error=d.error) if d.error else "")
         for d in report.detections[:max_lines]
     ]
     if len(report.detections) > max_lines:
-        lines.append(f"… and {len(report.detections) - max_lines} more detections")
-    shown = report.unscanned[:max_lines]
-    lines += [f"{u.path}: NOT SCANNED ({u.reason.value}) {u.detail}".rstrip() for u in shown]
+        lines.append(say("more_detections", count=len(report.detections) - max_lines))
+    lines += [
+        say("not_scanned", path=u.path, reason=u.reason.value, detail=u.detail).rstrip()
+        for u in report.unscanned[:max_lines]
+    ]
     if len(report.unscanned) > max_lines:
-        lines.append(f"… and {len(report.unscanned) - max_lines} more not scanned (see --json)")
+        lines.append(say("more_not_scanned", count=len(report.unscanned) - max_lines))
     t = report.totals
     speed = t.bytes / t.seconds / (1 << 20) if t.seconds > 0 else 0.0
     lines += [
         "",
-        "----------- SCAN SUMMARY -----------",
-        f"Signature bundle: {report.bundle_version or 'local files'}",
-        f"Scanned files: {t.files} (archives: {t.archives})",
-        f"Data scanned: {_size(t.bytes)} in {t.seconds:.2f} s ({speed:.1f} MiB/s)",
-        f"Detections: {t.detections}",
-        f"Not scanned: {t.unscanned} (errors: {t.errors})",
+        say("summary_title"),
+        say("bundle", version=report.bundle_version or say("local_files")),
+        say("scanned_files", files=t.files, archives=t.archives),
+        say("data_scanned", size=_size(t.bytes), seconds=f"{t.seconds:.2f}", speed=f"{speed:.1f}"),
+        say("detections", count=t.detections),
+        say("not_scanned_total", count=t.unscanned, errors=t.errors),
     ]
     return "\n".join(lines)

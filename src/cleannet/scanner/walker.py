@@ -9,6 +9,8 @@ through links or hard links is scanned once.
 
 Inside a walk (not when named on the command line), the kernel's pseudo file systems
 (``/proc``, ``/sys``, ``/dev``) are skipped: they hold no files to scan and endless ones.
+Folders named in ``skip`` (the quarantine store) are skipped wherever they are met, also
+through a link: recognised by device and inode, not by name.
 """
 
 from __future__ import annotations
@@ -62,8 +64,9 @@ _Ancestors = frozenset[tuple[int, int]]
 class _Walk:
     """One walk's memory: files and folders already met (by device and inode)."""
 
-    def __init__(self, max_file_bytes: int | None) -> None:
+    def __init__(self, max_file_bytes: int | None, skip: frozenset[tuple[int, int]]) -> None:
         self.max_file_bytes = max_file_bytes
+        self.skip = skip
         self.seen_files: set[tuple[int, int]] = set()
         self.seen_dirs: set[tuple[int, int]] = set()
         # Folders still to list, deepest last: an explicit stack, so that a very deep tree
@@ -77,6 +80,8 @@ class _Walk:
             yield _stat_unscanned(path, error)
             return
         key = (info.st_dev, info.st_ino)
+        if key in self.skip:
+            return
         if stat.S_ISDIR(info.st_mode):
             yield from self.folder(path, key, ancestors)
         elif stat.S_ISREG(info.st_mode):
@@ -121,13 +126,28 @@ class _Walk:
             yield from self.list_folder(folder, ancestors)
 
 
+def _identities(paths: Iterable[str | os.PathLike[str]]) -> frozenset[tuple[int, int]]:
+    found = set()
+    for path in paths:
+        try:
+            info = os.stat(path)
+        except OSError:
+            continue  # a store not made yet holds nothing to skip
+        found.add((info.st_dev, info.st_ino))
+    return frozenset(found)
+
+
 def walk(
-    paths: Iterable[str | os.PathLike[str]], max_file_bytes: int | None = None
+    paths: Iterable[str | os.PathLike[str]],
+    max_file_bytes: int | None = None,
+    *,
+    skip: Iterable[str | os.PathLike[str]] = (),
 ) -> Iterator[FileTask | Unscanned]:
-    """Yield every regular file under ``paths`` once, and an ``Unscanned`` for the rest.
+    """Yield every regular file under ``paths`` once, and an ``Unscanned`` for the rest;
+    nothing under the folders ``skip`` names.
 
     Never raises for what it finds: every problem is an ``Unscanned`` naming the path.
     """
-    state = _Walk(max_file_bytes)
+    state = _Walk(max_file_bytes, _identities(skip))
     for path in paths:
         yield from state.run(os.fspath(path))

@@ -1,1 +1,2 @@
-"""The hub side of the scanner's signed signature bundles: build, sign, store, serve."""
+"""The hub side of the scanner: signed signature bundles (build, sign, store, serve) and the
+scan reports citizens choose to upload."""

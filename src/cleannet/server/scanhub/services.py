@@ -40,6 +40,7 @@ from cleannet.scanner.bundle import (
     load_private_key,
     parse_version,
     public_key_pem,
+    read_manifest,
 )
 from cleannet.server.accounts.audit import record_change, snapshot
 from cleannet.server.accounts.models import User
@@ -205,15 +206,18 @@ def _store(version: str, blob: bytes) -> Path:
     return target
 
 
-def build_and_publish(actor: User | None) -> SignatureBundle:
-    """Build, sign, store and record a new bundle; returns it.
+def build_and_publish(
+    actor: User | None, *, files: dict[str, bytes] | None = None
+) -> SignatureBundle:
+    """Build, sign, store and record a new bundle (of ``files``, else of ``gather_files``
+    now); returns it.
 
     Raises ``ImproperlyConfigured`` for a missing key or rules directory, ``BundleConflict``
     when another build took the same version meanwhile.
     """
     key = signing_key()
     now = timezone.now()
-    files = gather_files(now)
+    files = gather_files(now) if files is None else files
     latest = latest_bundle()
     version = next_version(now.astimezone(dt.UTC).date(), latest.version if latest else None)
     blob = build_bundle(files, version, key, created_at=now)
@@ -238,3 +242,26 @@ def build_and_publish(actor: User | None) -> SignatureBundle:
         stored.unlink(missing_ok=True)
         raise BundleConflict(f"bundle {version} was published concurrently; build again") from None
     return bundle
+
+
+def _published_digests(bundle: SignatureBundle) -> dict[str, str] | None:
+    """Each file's SHA-256 as ``bundle``'s manifest lists them; None if it cannot be read."""
+    try:
+        manifest = read_manifest(bundle_path(bundle).read_bytes())
+        return {entry["name"]: entry["sha256"] for entry in manifest["files"]}
+    except (OSError, BundleError, KeyError, TypeError):
+        return None
+
+
+def publish_if_changed(actor: User | None = None) -> SignatureBundle | None:
+    """Publish a new bundle when what would go in differs from the newest bundle's files
+    (indicators added, expired or re-marked, rules edited); return it, or None when
+    nothing changed. A newest bundle whose file is missing or unreadable counts as changed.
+    """
+    files = gather_files(timezone.now())
+    latest = latest_bundle()
+    if latest is not None:
+        wanted = {name: hashlib.sha256(content).hexdigest() for name, content in files.items()}
+        if _published_digests(latest) == wanted:
+            return None
+    return build_and_publish(actor, files=files)
