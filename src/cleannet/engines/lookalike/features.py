@@ -35,6 +35,9 @@ __all__ = [
 ]
 
 
+_FIRST_LETTER_PENALTY = 5
+
+
 @dataclass(slots=True)
 class Hits:
     """What the cheap pass found: ``found`` with the form of the host it was found in
@@ -58,6 +61,7 @@ class Context:
     core: int
     signal: bool
     lexicon: Lexicon
+    lure_core: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +105,9 @@ def _found_match(found: Found, form: Form, view: HostView, context: Context) -> 
     if spot is None:
         return None
     lexicon = context.lexicon
-    keyword = keyword_reason(found.token, spot, context.core, lexicon, context.signal)
+    keyword = keyword_reason(
+        found.token, spot, context.core, lexicon, context.signal, context.lure_core
+    )
     if keyword is None:
         return None
     extras = _form_extras(view, spot.index, found.token, form)
@@ -125,6 +131,11 @@ def _typo_match(index: int, token: str, similar: Similar, context: Context) -> M
         return None
     foreign = _is_foreign(context.suffix, context.lexicon.risky)
     points = typo_points(similar, index < context.core, foreign)
+    first = token[0] != similar.keyword[0] and len(token) == len(similar.keyword)
+    if first and similar.distance >= 1:
+        # A full slip on the first letter is the one readers notice (``cbbank`` is no
+        # ``abbank``); a lookalike first letter (``iazada``) still counts in full.
+        points -= _FIRST_LETTER_PENALTY
     kept = f", starts with {similar.keeps}" if similar.keeps else ""
     detail = f"{token} ~ {similar.keyword} (distance {similar.distance:g}{kept})"
     return Match(similar.brand, reason("edit-distance", points, detail), (), index)

@@ -6,7 +6,8 @@ visually folded) and the *squeezed* form (``plain`` with doubled letters cut to 
 visually folded:
 ``vviietcombank`` -> ``vietcombank``). Hits found in ``plain`` are the brand as written (or with
 marks dropped); hits found only in ``looks`` are lookalikes, only in ``squeezed`` disguised by
-doubled letters.
+doubled letters. The *joined* form is ``plain`` with hyphens dropped, where a brand written
+with hyphens is found (``dien-may-xanh``, ``vn-express``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from cleannet.engines.lookalike.text import FoldedLabel, fold_label, visual_fold
 
 __all__ = ["Form", "HostView", "Spot", "word_chunks"]
 
-Form = Literal["plain", "looks", "squeezed"]
+Form = Literal["plain", "looks", "squeezed", "joined"]
 
 _SEPARATORS = re.compile(r"[-0-9_]+")
 
@@ -70,6 +71,7 @@ class HostView:
     idn: dict[int, FoldedLabel] = field(default_factory=dict)
     unicode: dict[int, str] = field(default_factory=dict)
     squeezed: str = ""
+    joined: str = ""
 
     @classmethod
     def of(cls, host: str) -> HostView:
@@ -85,6 +87,7 @@ class HostView:
             view.looks = ".".join(view.looks_labels)
         squeezed = squeeze(view.plain)
         view.squeezed = view.looks if squeezed == view.plain else visual_fold(squeezed)
+        view.joined = view.plain.replace("-", "") if "-" in view.plain else view.plain
         return view
 
     def _add_label(self, index: int, label: str) -> None:
@@ -106,6 +109,8 @@ class HostView:
         """Return the host in one of its forms."""
         if form == "plain":
             return self.plain
+        if form == "joined":
+            return self.joined
         return self.looks if form == "looks" else self.squeezed
 
     def spot(self, start: int, end: int, form: Form) -> Spot | None:

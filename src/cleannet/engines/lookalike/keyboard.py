@@ -7,6 +7,7 @@ with these costs, chosen so that the slips people make (and fakes imitate) weigh
 edit                                                     cost
 =======================================================  =====
 substitute a neighbouring QWERTY key (``n`` <-> ``m``)   0.5
+substitute a lookalike letter (``i`` <-> ``l``: ``iazada``)  0.5
 substitute any other character                           1
 swap two adjacent characters (``vietcmobank``)           0.5
 insert/delete a doubled letter (``shopee`` <-> ``shope``)  0.5
@@ -39,6 +40,13 @@ def _neighbour_table() -> dict[str, frozenset[str]]:
 
 
 _NEIGHBOURS = _neighbour_table()
+# Substitutions at half price: neighbouring keys, and the lower-case letters a reader takes
+# one for the other that the visual fold keeps apart (``i``/``l``).
+_HALF_PRICE = {
+    **_NEIGHBOURS,
+    "i": _NEIGHBOURS["i"] | {"l"},
+    "l": _NEIGHBOURS["l"] | {"i"},
+}
 # Telex writes â ê ô as aa ee oo, đ as dd, ơ ư ă as ow uw aw: the second key is extra.
 _TELEX_EXTRA = {"a": "aw", "e": "e", "o": "ow", "u": "w", "d": "d"}
 
@@ -51,7 +59,7 @@ def are_neighbours(first: str, second: str) -> bool:
 def _substitution(first: str, second: str) -> float:
     if first == second:
         return 0.0
-    return _HALF if are_neighbours(first, second) else 1.0
+    return _HALF if second in _HALF_PRICE.get(first, frozenset()) else 1.0
 
 
 def _indel(text: str, index: int) -> float:

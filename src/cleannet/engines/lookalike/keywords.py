@@ -32,6 +32,8 @@ _MEDIUM = 5
 _LONG_ANYWHERE = 7
 _PARTS = re.compile(r"[-_]+")
 _NEARLY = 2
+_STRAY_PENALTY = 5
+_GLUED_ENDINGS = frozenset({"com", "net", "org"})
 """Unknown letters a label may hold and still read as the brand plus words (``-ff``)."""
 
 
@@ -60,16 +62,31 @@ def around(spot: Spot, lexicon: Lexicon) -> Around:
     after = spot.label[spot.end :]
     if after.startswith("s") and not after[1:2].isalpha():
         after = after[1:]
+    before = spot.label[: spot.start]
+    if after in _GLUED_ENDINGS and not before:
+        # ``timocom``, ``telecom``: a suffix glued on makes another company's name.
+        return Around((), len(after), False, False)
+    words, unknown, strong = _read(_parts(before) + _parts(after), lexicon)
+    if unknown and ("-" in before or "-" in after):
+        # Vietnamese written one syllable a word (``dich-vu-the``, ``tin-dung-khcn``): read
+        # each side with its hyphens dropped too and keep the reading that explains more.
+        joined = _read(_parts(_PARTS.sub("", before)) + _parts(_PARTS.sub("", after)), lexicon)
+        if joined[1] < unknown:
+            words, unknown, strong = joined
+    lure = strong or any(word in lexicon.lures for word in words)
+    return Around(tuple(words), unknown, strong, lure)
+
+
+def _read(chunks: list[str], lexicon: Lexicon) -> tuple[list[str], int, bool]:
     words: list[str] = []
     unknown = 0
     strong = False
-    for chunk in _parts(spot.label[: spot.start]) + _parts(after):
+    for chunk in chunks:
         parsed = lexicon.parse(chunk)
         words.extend(parsed.words)
         unknown += parsed.unknown
         strong = strong or parsed.strong
-    lure = strong or any(word in lexicon.lures for word in words)
-    return Around(tuple(words), unknown, strong, lure)
+    return words, unknown, strong
 
 
 def _parts(text: str) -> list[str]:
@@ -89,13 +106,14 @@ def _worded_reason(token: str, spot: Spot, rest: Around) -> Reason:
     return reason("brand-with-words", 55 if weak else 60, spot.label)
 
 
-def _subdomain_reason(token: str, spot: Spot, signal: bool) -> Reason | None:
+def _subdomain_reason(token: str, spot: Spot, signal: bool, lure_core: bool) -> Reason | None:
     size = size_of(token)
     both = spot.left_edge and spot.right_edge
     if both and size != "short":
         return reason("brand-in-subdomain", 60, token)
     if both and signal:
-        return reason("brand-in-subdomain", 45, token)
+        # ``vib.tanghanmuc-vn.com``: the short keyword on a domain made of lure words.
+        return reason("brand-in-subdomain", 50 if lure_core else 45, token)
     if size == "long" and (spot.left_edge or spot.right_edge):
         return reason("brand-in-subdomain", 50, token)
     return None
@@ -120,21 +138,27 @@ def _label_reason(token: str, spot: Spot, rest: Around, signal: bool) -> Reason 
 
 
 def keyword_reason(
-    token: str, spot: Spot, core: int, lexicon: Lexicon, signal: bool
+    token: str, spot: Spot, core: int, lexicon: Lexicon, signal: bool, lure_core: bool = False
 ) -> Reason | None:
     """Return the match reason of keyword ``token`` at ``spot`` (label ``core`` is the one
-    above the public suffix), or None when it does not count."""
+    above the public suffix; ``lure_core``: that label reads as words with a strong lure),
+    or None when it does not count."""
     if spot.index > core:
         return None  # inside the public suffix: not the fake's choice
     if spot.whole:
         if spot.index == core:
             return reason("brand-exact-label", 45 if size_of(token) == "short" else 70, token)
-        return _subdomain_reason(token, spot, signal)
+        return _subdomain_reason(token, spot, signal, lure_core)
     rest = around(spot, lexicon)
     if rest.unknown == 0:
         return _worded_reason(token, spot, rest)
+    if rest.strong and rest.unknown <= _NEARLY and (spot.left_edge or spot.right_edge):
+        # The brand at a word edge, lure words and a stray letter or two (``-xvip-vib``,
+        # ``stcard-vib``): worded, a little weaker.
+        worded = _worded_reason(token, spot, rest)
+        return reason(worded.code, worded.points - _STRAY_PENALTY, worded.detail)
     if spot.index < core:
-        return _subdomain_reason(token, spot, signal)
+        return _subdomain_reason(token, spot, signal, lure_core)
     return _label_reason(token, spot, rest, signal)
 
 

@@ -33,6 +33,8 @@ _MIN_FUZZY_RUN = 4
 _MIN_FUZZY_WORD = 5
 _FUZZY_LIMIT = 1.0
 _PLURAL_STEM = 2
+_NEARLY_ALL = 2
+_MIN_JOINED_WORDS = 2
 _DOUBLES = re.compile(r"([a-z])\1+")
 _PAIRS = tuple(letter * 2 for letter in "abcdefghijklmnopqrstuvwxyz")
 
@@ -156,10 +158,21 @@ class Lexicon:
                 if chunk
                 for word in (self.segments(chunk) or ())
                 if word in self.strong
-            ]
+            ] or self._joined_strong_words(label)
             if words:
                 found[index] = words
         return found
+
+    def _joined_strong_words(self, label: str) -> list[str]:
+        # A label of Vietnamese syllables joined or hyphenated (``tang-han-muc-tin-dung``,
+        # ``chamsocthekhachang``) read as one run of words; only when words explain it.
+        letters = _SEPARATORS.sub("", label)
+        if len(letters) <= _MIN_FUZZY_RUN:
+            return []
+        parsed = self.parse(letters)
+        if parsed.unknown > _NEARLY_ALL or len(parsed.words) < _MIN_JOINED_WORDS:
+            return []
+        return [word for word in parsed.words if word in self.strong]
 
 
 _SEPARATORS = re.compile(r"[-0-9_]+")

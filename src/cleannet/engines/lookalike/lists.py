@@ -1,4 +1,5 @@
-"""The scorer's word and suffix lists, as data.
+"""The scorer's word and suffix lists, as data (the suffix lists live in ``suffix_lists``
+and are re-exported here).
 
 - ``STRONG_LURE_WORDS``: words fakes glue to a brand to make a visitor act (log in, verify,
   claim a refund). Vietnamese (without marks) from the press warnings and English ones.
@@ -10,6 +11,8 @@
   a word of the list is never taken for a typo of a brand (``arena`` is no ``garena``).
 - ``RISKY_SUFFIXES``: public suffixes where registration is cheap and fakes cluster (cheap
   gTLDs; ``id.vn``, ``io.vn``, ``ai.vn``, the cheap .vn second levels).
+- ``GOVERNMENT_SUFFIXES``: public suffixes only government bodies can register under
+  (``gov.vn``): a name there is no fake whatever words it holds (``dichvucong.hanoi.gov.vn``).
 - ``SUFFIX_TRICKS``: registrable domains that look like a suffix but are not one: under
   ``vn.com`` a fake looks like ``vietcombank.vn.com`` while the owner of ``vn.com`` controls it.
 - ``GENERIC_COUNTRY_SUFFIXES``: country-code top-level domains sold worldwide as generic ones
@@ -22,9 +25,19 @@
 
 from __future__ import annotations
 
+from cleannet.engines.lookalike.suffix_lists import (
+    GENERIC_COUNTRY_SUFFIXES,
+    GOVERNMENT_SUFFIXES,
+    HOSTING_DOMAINS,
+    HOSTING_SUFFIXES,
+    RISKY_SUFFIXES,
+    SUFFIX_TRICKS,
+)
+
 __all__ = [
     "COMMON_WORDS",
     "GENERIC_COUNTRY_SUFFIXES",
+    "GOVERNMENT_SUFFIXES",
     "HOSTING_DOMAINS",
     "HOSTING_SUFFIXES",
     "RISKY_SUFFIXES",
@@ -104,6 +117,16 @@ STRONG_LURE_WORDS = frozenset(
         "vieclam",
         "visa",
         "mastercard",
+        # card and loan campaigns (Viettel Threat Intelligence, 2023: "dichvu", "canhan",
+        # "uutien", "visa" in the names)
+        "canhan",
+        "khcn",
+        "uutien",
+        "dangky",
+        "tanghanmuc",
+        "nanghang",
+        "thechap",
+        "debit",
         # English
         "login",
         "logon",
@@ -222,171 +245,7 @@ COMMON_WORDS = frozenset(
     giare giasoc sieure chinhhang sukien dienluc dientu tunguyen vi nap mua ban
     nhan tien qua may giaohang banhang muasam vaytieudung xe oto thethao
     arena banks
+    tang thang nhanh sodo hethong baohanh trungtam ctv hanoi saigon
+    video technology diamond platinum
     """.split()  # noqa: SIM905 - a word list reads better as text
-)
-
-RISKY_SUFFIXES = frozenset(
-    {
-        # cheap generic top-level domains
-        "top",
-        "xyz",
-        "online",
-        "site",
-        "shop",
-        "store",
-        "icu",
-        "click",
-        "cc",
-        "vip",
-        "buzz",
-        "club",
-        "live",
-        "fun",
-        "space",
-        "website",
-        "tk",
-        "ml",
-        "ga",
-        "cf",
-        "gq",
-        "cyou",
-        "cfd",
-        "sbs",
-        "monster",
-        "rest",
-        "bar",
-        "pw",
-        "link",
-        "work",
-        "life",
-        "today",
-        "asia",
-        "info",
-        "biz",
-        "tech",
-        "lat",
-        "mom",
-        "beauty",
-        "hair",
-        "skin",
-        "makeup",
-        "quest",
-        "support",
-        "help",
-        "win",
-        "bid",
-        "loan",
-        "men",
-        "one",
-        "pro",
-        "ink",
-        "cam",
-        "digital",
-        "services",
-        "center",
-        "world",
-        "network",
-        "email",
-        "me",
-        "ws",
-        "su",
-        "finance",
-        "money",
-        "cash",
-        "vin",
-        # cheap .vn registrations
-        "id.vn",
-        "io.vn",
-        "ai.vn",
-        "biz.vn",
-        "name.vn",
-        "pro.vn",
-        "info.vn",
-    }
-)
-
-GENERIC_COUNTRY_SUFFIXES = frozenset(
-    "co io me tv cc ws to ly ai gg fm sh ac im vc la so nu tk ml ga cf gq pw su".split()  # noqa: SIM905
-)
-
-SUFFIX_TRICKS = frozenset({"vn.com", "vn.net", "vn.org", "com-vn.com", "comvn.com"})
-
-HOSTING_SUFFIXES = frozenset(
-    {
-        "vercel.app",
-        "pages.dev",
-        "netlify.app",
-        "web.app",
-        "firebaseapp.com",
-        "github.io",
-        "gitlab.io",
-        "wixsite.com",
-        "blogspot.com",
-        "herokuapp.com",
-        "workers.dev",
-        "onrender.com",
-        "replit.app",
-        "repl.co",
-        "ngrok-free.app",
-        "ngrok.io",
-        "ngrok.app",
-        "glitch.me",
-        "azurewebsites.net",
-        "appspot.com",
-        "r2.dev",
-        "surge.sh",
-        "fly.dev",
-        "railway.app",
-        "webflow.io",
-        "framer.app",
-        "framer.website",
-        "godaddysites.com",
-        "myshopify.com",
-        "square.site",
-        "carrd.co",
-        "weeblysite.com",
-        "web.core.windows.net",
-        "translate.goog",
-        "trycloudflare.com",
-        "loca.lt",
-        "serveo.net",
-        "duckdns.org",
-        "no-ip.org",
-        "ddns.net",
-        "hopto.org",
-        "zapto.org",
-        "sytes.net",
-    }
-)
-
-HOSTING_DOMAINS = frozenset(
-    {
-        "aptoide.com",
-        "softonic.com",
-        "uptodown.com",
-        "apkpure.com",
-        "weebly.com",
-        "000webhostapp.com",
-        "glitch.me",
-        "wix.com",
-        "jimdosite.com",
-        "site123.me",
-        "strikingly.com",
-        "mystrikingly.com",
-        "tiiny.site",
-        "webnode.page",
-        "yolasite.com",
-        "wordpress.com",
-        "tumblr.com",
-        "linktr.ee",
-        "bit.ly",
-        "forms.gle",
-        "firebasestorage.googleapis.com",
-        "googleapis.com",
-        "amazonaws.com",
-        "ipfs.io",
-        "dweb.link",
-        "cloudflare-ipfs.com",
-        "typedream.app",
-    }
 )

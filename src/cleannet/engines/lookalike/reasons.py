@@ -17,16 +17,23 @@ official-host-prefix   80      an official name followed by more text
 brand-exact-label      70      the registrable label is a keyword (``vietcombank.id.vn``);
                        45      for keywords of 3 characters or fewer (``vcb.com``)
 brand-with-lure        70      the rest of a label is known words (typos and doubled letters
-                               forgiven: ``smrt``, ``bankk``), a strong lure among them
-                               (``vietcombank-xacminh``, ``vpbcards``); 65 short keyword
+                               forgiven: ``smrt``, ``bankk``; syllables also read with their
+                               hyphens dropped: ``tin-dung-uu-tien``), a strong lure among
+                               them (``vietcombank-xacminh``, ``vpbcards``); 65 short
+                               keyword; 5 fewer with up to 2 letters no word explains, the
+                               keyword at a word edge (``stcard-vib``)
 brand-with-words       65      the rest of a label is known words, none a strong lure:
                                weak lures (``-app``, ``vn``, ``24h``), ordinary words
                                (``shop``, ``cafe``), country codes, numbers (``tikishop``,
                                ``acb-vn``); 60 for keywords of 5 characters or fewer; 55
-                               short keyword glued to ordinary words only (``shbfinance``)
+                               short keyword glued to ordinary words only (``shbfinance``);
+                               a keyword with only ``com``/``net``/``org`` glued after it is
+                               another name (``timocom``)
 brand-in-subdomain     60      a keyword as a whole word in a subdomain of an unrelated
                                domain (``vietcombank.vn.com``, ``cskh-evnspc.vn.aptoide.com``);
-                       50      long keyword at one word edge; 45 short keyword (needs a
+                       50      long keyword at one word edge, or a short keyword as a whole
+                               label when the registrable label reads as lure words
+                               (``vib.tanghanmuc-vn.com``); 45 other short keywords (need a
                                risk signal, see below)
 brand-in-label         60      keyword as a whole word in the registrable label with letters
                                no word explains (``vietcombank-abc.com``), or a keyword of
@@ -40,8 +47,10 @@ edit-distance          70–35   a word within keyboard-weighted edit distance o
                                ≤0.5/1/1.5/2; 6–7 characters 65/60/55/50; 5 characters
                                50/45; 10 more when the word starts with another keyword of
                                the brand (``tpbnrk``: ``tpb``); 10 fewer in a subdomain and
-                               under a foreign country's suffix (``mbank.pl``); a word of
-                               the lexicon is never a typo (``arena``)
+                               under a foreign country's suffix (``mbank.pl``), 5 fewer for a
+                               full slip on the first letter (``cbbank``; ``i``/``l`` cost
+                               half: ``iazada``); a word of the lexicon is never a typo
+                               (``arena``)
 brand-in-path          40      the URL path names the brand (``/vietcombank/login``);
                                10 as a signal when the host matched too
 =====================  ======  ============================================================
@@ -66,6 +75,10 @@ lure-word              10      each strong lure word (``xacminh``, ``login``) in
                                path outside the label the match used, at most 20
 ip-host                15      a URL whose host is a bare IP address
 =====================  ======  ============================================================
+
+Keywords of 4+ characters are also looked for with a label's hyphens dropped (the *joined*
+form: ``dien-may-xanh``, ``vn-express``) and count like the keyword. A name under a suffix only
+government bodies register (``lists.GOVERNMENT_SUFFIXES``: ``gov.vn``) scores 0.
 
 Known words are the lexicon's (``lexicon``, ``lists``): strong and weak lure words, ordinary
 words and country codes. Keywords of 3 characters or fewer (``vcb``, ``mb``, ``acb``) count

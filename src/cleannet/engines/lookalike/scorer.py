@@ -35,7 +35,11 @@ from cleannet.engines.lookalike.features import (
 from cleannet.engines.lookalike.hostview import HostView, word_chunks
 from cleannet.engines.lookalike.index import BrandIndex, Found, Similar
 from cleannet.engines.lookalike.lexicon import Lexicon
-from cleannet.engines.lookalike.lists import RISKY_SUFFIXES, STRONG_LURE_WORDS
+from cleannet.engines.lookalike.lists import (
+    GOVERNMENT_SUFFIXES,
+    RISKY_SUFFIXES,
+    STRONG_LURE_WORDS,
+)
 from cleannet.engines.lookalike.model import Brand, Reason, Verdict
 from cleannet.engines.lookalike.names import ParsedName, parse_name
 from cleannet.engines.lookalike.reasons import reason
@@ -47,6 +51,7 @@ _MAX_SCORE = 100
 _LURE_POINTS = 10
 _MAX_LURE_WORDS = 2
 _MIN_TYPO_TOKEN = 4
+_SHORT = 3
 _MEDIUM = 5
 _PATH_WORDS = re.compile(r"[^a-z0-9]+")
 
@@ -128,8 +133,22 @@ class Scorer:
                     seen.add((found.brand, found.token))
         if view.squeezed != view.looks:
             hits.found.extend((found, "squeezed") for found in self._squeezed_hits(view))
+        if view.joined != view.plain:
+            hits.found.extend((found, "joined") for found in self._joined_hits(view, seen))
         hits.typos = self._typos(view)
         return hits
+
+    def _joined_hits(self, view: HostView, seen: set[tuple[str, str]]) -> Iterator[Found]:
+        # A keyword of 4+ characters written with hyphens inside (``dien-may-xanh``); short
+        # ones would be found across any hyphen by chance.
+        for found in self.index.find(view.joined, folded=False):
+            if (
+                found.kind == "keyword"
+                and len(found.token) > _SHORT
+                and (found.brand, found.token) not in seen
+            ):
+                seen.add((found.brand, found.token))
+                yield found
 
     def _squeezed_hits(self, view: HostView) -> Iterator[Found]:
         # Only labels that doubled letters changed, searched one by one (``www`` holds none).
@@ -177,7 +196,8 @@ class Scorer:
         core = len(view.labels) - suffix.count(".") - 2
         lures = self.lexicon.strong_words(view.labels, core)
         signal = bool(lures or path_lures) or has_risk_signal(suffix, registrable, self.lexicon)
-        return Context(suffix, registrable, core, signal, self.lexicon), lures
+        context = Context(suffix, registrable, core, signal, self.lexicon, core in lures)
+        return context, lures
 
     def _verdict(
         self,
@@ -188,6 +208,9 @@ class Scorer:
         path_lures: list[str],
     ) -> Verdict:
         context, lures = self._context(view, path_lures)
+        if context.suffix in GOVERNMENT_SUFFIXES:
+            # Only government bodies register there: whatever it reads like, not a fake.
+            return Verdict(text, view.host, context.registrable, None, 0)
         matches = match_reasons(view, hits, context)
         signals = signal_reasons(view, context)
         brand, score, reasons = _best(matches, path_matches, signals, lures, path_lures)
