@@ -10,13 +10,14 @@ What it does, side by side in one run:
    LOG_RECORD Parquet and as a CSV log, the indicators and the leases
    (``bench/matching_data.py``, ``bench/matching_world.py``);
 2. runs each stage in a fresh process (``bench/matching_stage.py``), sampling the memory of
-   its whole process tree: DuckDB's plain scan of the Parquet file; the DuckDB engine's full
-   match from Parquet; DuckDB's scan of the CSV and the match from CSV (the log reader's
-   conversion, then the engine) on the first ``--csv-records`` records; the Python loop
-   (``bench/matching_python.py``) on the first ``--python-records`` records and the DuckDB
-   engine on the same records (their counts must agree); the Spark engine
-   (``local[threads]``) on the first ``--spark-records`` records and DuckDB on the same
-   records (their counts must agree);
+   its whole process tree: DuckDB's plain scan of the Parquet file; the DNS suffix match alone
+   (the DuckDB engine's matching plans: records → matched records with their indicators); the
+   DuckDB engine's whole job from Parquet (match, attribution, findings); DuckDB's scan of the
+   CSV and the match from CSV (the log reader's conversion, then the engine) on the first
+   ``--csv-records`` records; the Python loop (``bench/matching_python.py``) on the first
+   ``--python-records`` records and the DuckDB engine on the same records (their counts must
+   agree); the Spark engine (``local[threads]``) on the first ``--spark-records`` records and
+   DuckDB on the same records (their counts must agree);
 3. runs ``cleannet match`` itself on the generated indicator and lease CSVs and the Parquet
    records, as an operator would (``--skip-cli`` leaves it out);
 4. writes ``bench/results/matching.json`` and ``bench/results/matching.md``.
@@ -241,6 +242,7 @@ def planned_stages(
     python_input = first_records(data, args.python_records)
     plan: dict[str, Callable[[], dict[str, Any]]] = {
         "scan": lambda: stage(args, data, "scan", data.records),
+        "match": lambda: stage(args, data, "match", data.records),
         "duckdb": lambda: stage(args, data, "engine", data.records),
         "python": lambda: stage(args, data, "python", python_input),
         "duckdb_python_input": lambda: stage(args, data, "engine", python_input),

@@ -26,7 +26,8 @@ AGREED_COUNTS = (
 )
 STAGE_NAMES = {
     "scan": "DuckDB scan of the Parquet file (no match)",
-    "duckdb": "DuckDB engine, full match from Parquet",
+    "match": "DNS suffix match alone: DuckDB, records → matched records with indicators",
+    "duckdb": "DuckDB engine, whole job from Parquet (match, attribution, findings)",
     "scan_csv": "DuckDB scan of the CSV log (no match)",
     "csv": "CSV log → log reader → DuckDB engine",
     "python": "Python dict/set loop",
@@ -120,21 +121,22 @@ def _verdict(value: float | None, target: float, at_least: bool) -> dict[str, An
     return {"value": value, "target": target, "met": met}
 
 
-def judge(stages: dict[str, Any], cores: int = 2) -> dict[str, Any]:
-    """Return each target's figure, its bound and whether it was met (None: not measured).
-
-    The ``*_cpu`` entries judge the same targets from CPU time, as ``cores`` idle cores
-    would run the engine: the machine is shared, and wall time also counts other tenants.
-    """
-    duckdb, scan, python = (_ok(stages.get(name)) for name in ("duckdb", "scan", "python"))
-    rate = duckdb["records_per_s"] if duckdb else None
-    ratio = round(duckdb["seconds"] / scan["seconds"], 2) if duckdb and scan else None
+def _against(
+    measured: dict[str, Any] | None,
+    scan: dict[str, Any] | None,
+    python: dict[str, Any] | None,
+    cores: int,
+) -> dict[str, Any]:
+    """Return the rate, scan and Python-loop targets for one measured stage."""
+    rate = measured["records_per_s"] if measured else None
+    ratio = round(measured["seconds"] / scan["seconds"], 2) if measured and scan else None
     speedup = round(rate / python["loop_records_per_s"], 1) if rate and python else None
-    idle_rate = duckdb["records_per_cpu_s"] * cores if duckdb else None
-    cpu_ratio = round(duckdb["cpu_seconds"] / scan["cpu_seconds"], 2) if duckdb and scan else None
+    idle_rate = measured["records_per_cpu_s"] * cores if measured else None
+    cpu_ratio = (
+        round(measured["cpu_seconds"] / scan["cpu_seconds"], 2) if measured and scan else None
+    )
     loop_cpu_rate = python.get("records_per_cpu_s") if python else None
     cpu_speedup = round(idle_rate / loop_cpu_rate, 1) if idle_rate and loop_cpu_rate else None
-    peak = max((s["peak_rss_mib"] for s in stages.values() if "peak_rss_mib" in s), default=None)
     return {
         "records_per_s": _verdict(rate, TARGET_RECORDS_PER_S, at_least=True),
         "times_scan": _verdict(ratio, TARGET_SCAN_RATIO, at_least=False),
@@ -142,6 +144,23 @@ def judge(stages: dict[str, Any], cores: int = 2) -> dict[str, Any]:
         "records_per_s_cpu": _verdict(idle_rate, TARGET_RECORDS_PER_S, at_least=True),
         "times_scan_cpu": _verdict(cpu_ratio, TARGET_SCAN_RATIO, at_least=False),
         "times_python_cpu": _verdict(cpu_speedup, TARGET_PYTHON_RATIO, at_least=True),
+    }
+
+
+def judge(stages: dict[str, Any], cores: int = 2) -> dict[str, Any]:
+    """Return each target's figure, its bound and whether it was met (None: not measured),
+    for the DNS suffix match alone (``match``) and for the engine's whole job (``job``).
+
+    The ``*_cpu`` entries judge the same targets from CPU time, as ``cores`` idle cores
+    would run the engine: the machine is shared, and wall time also counts other tenants.
+    """
+    match, duckdb, scan, python = (
+        _ok(stages.get(name)) for name in ("match", "duckdb", "scan", "python")
+    )
+    peak = max((s["peak_rss_mib"] for s in stages.values() if "peak_rss_mib" in s), default=None)
+    return {
+        "match": _against(match, scan, python, cores),
+        "job": _against(duckdb, scan, python, cores),
         "peak_rss_mib": _verdict(peak, TARGET_PEAK_MIB, at_least=False),
         "python_agrees_with_duckdb": _agree(
             stages.get("python"), stages.get("duckdb_python_input"), AGREED_COUNTS
@@ -149,6 +168,7 @@ def judge(stages: dict[str, Any], cores: int = 2) -> dict[str, Any]:
         "spark_agrees_with_duckdb": _agree(
             stages.get("spark"), stages.get("duckdb_spark_input"), ("records_read", *AGREED_COUNTS)
         ),
+        "match_agrees_with_job": _agree(match, duckdb, ("records_matched",)),
     }
 
 
@@ -160,27 +180,41 @@ def _value(entry: dict[str, Any], form: str) -> str:
     return "—" if entry["value"] is None else form.format(entry["value"])
 
 
-def _target_lines(targets: dict[str, Any]) -> list[str]:
+def _stage_target_lines(what: str, targets: dict[str, Any]) -> list[str]:
     rate, scan, python = targets["records_per_s"], targets["times_scan"], targets["times_python"]
     cpu_rate, cpu_scan = targets["records_per_s_cpu"], targets["times_scan_cpu"]
-    cpu_python, peak = targets["times_python_cpu"], targets["peak_rss_mib"]
+    cpu_python = targets["times_python_cpu"]
+    return [
+        f"- {what} from Parquet: {_value(rate, '{:,}')} records/s; target ≥ "
+        f"5,000,000: {_met(rate['met'])} (from CPU time, on two idle cores: "
+        f"{_value(cpu_rate, '{:,}')}: {_met(cpu_rate['met'])}).",
+        f"- {what} against DuckDB's plain scan of the same file: {_value(scan, '{}×')} its "
+        f"time; target ≤ 3×: {_met(scan['met'])} (in CPU time: {_value(cpu_scan, '{}×')}: "
+        f"{_met(cpu_scan['met'])}).",
+        f"- {what} against the Python dict/set loop: {_value(python, '×{}')} its rate; target "
+        f"≥ ×20: {_met(python['met'])} (from CPU time, DuckDB on two idle cores against the "
+        f"loop on one: {_value(cpu_python, '×{}')}: {_met(cpu_python['met'])}).",
+    ]
+
+
+def _target_lines(targets: dict[str, Any]) -> list[str]:
+    peak = targets["peak_rss_mib"]
     agreement = {True: "agree", False: "**disagree**", None: "not compared"}
     python_agrees = agreement[targets["python_agrees_with_duckdb"]]
     spark_agrees = agreement[targets["spark_agrees_with_duckdb"]]
+    match_agrees = agreement[targets.get("match_agrees_with_job")]
     return [
-        f"- DNS suffix match from Parquet: {_value(rate, '{:,}')} records/s; target ≥ "
-        f"5,000,000: {_met(rate['met'])} (from CPU time, on two idle cores: "
-        f"{_value(cpu_rate, '{:,}')}: {_met(cpu_rate['met'])}).",
-        f"- Against DuckDB's plain scan of the same file: {_value(scan, '{}×')} its time; "
-        f"target ≤ 3×: {_met(scan['met'])} (in CPU time: {_value(cpu_scan, '{}×')}: "
-        f"{_met(cpu_scan['met'])}).",
-        f"- Against the Python dict/set loop: {_value(python, '×{}')} its rate; target ≥ ×20: "
-        f"{_met(python['met'])} (from CPU time, DuckDB on two idle cores against the loop on "
-        f"one: {_value(cpu_python, '×{}')}: {_met(cpu_python['met'])}).",
+        "The issue's targets are for the DNS suffix match (records → matched records with their",
+        "indicators); the whole job (CGNAT and lease attribution, findings, daily counts, the",
+        "unattributed report) is judged against the same bounds beside it.",
+        "",
+        *_stage_target_lines("DNS suffix match alone", targets["match"]),
+        *_stage_target_lines("Whole job", targets["job"]),
         f"- Peak memory of any stage (process tree): {_value(peak, '{:,} MiB')}; "
         f"target < 4 GiB: {_met(peak['met'])}.",
         f"- The Python loop and DuckDB {python_agrees} on their records' counts; "
-        f"Spark and DuckDB {spark_agrees}.",
+        f"Spark and DuckDB {spark_agrees}; the match alone and the whole job {match_agrees} on "
+        "the matched records.",
     ]
 
 
@@ -189,6 +223,10 @@ def outcome(figures: dict[str, Any]) -> str:
     if "error" in figures:
         return f"not measured: {figures['error']}"
     counts = figures.get("counts", {})
+    if "matches" in counts:
+        return (
+            f"{counts['records_matched']:,} matched, {counts['matches']:,} matches (no attribution)"
+        )
     if "findings" not in counts:
         return f"{figures['records']:,} records scanned"
     text = (
@@ -297,10 +335,16 @@ HOW = [
     "- Each stage is a fresh `python bench/matching_stage.py STAGE …` process; seconds are",
     "  wall-clock around the work alone (imports excluded), the engine's own start-up (DuckDB",
     "  connection, Spark session) included. Records/s is records read over those seconds.",
-    '- The DuckDB engine\'s figure is `get_engine("duckdb").run(job)` end to end: reading the',
-    "  indicators and leases, the suffix match with validity windows, CGNAT and lease",
-    "  attribution, findings, daily counts and the unattributed report, returned as Arrow",
-    "  tables (not written to a file).",
+    "- The DNS suffix match alone is `DuckDBEngine.count_matches(job)`: reading the",
+    "  indicators, the distinct names and their suffix join, the records taken back through",
+    "  the matched names with validity windows, into a table inside DuckDB (one row per record",
+    "  and indicator), counted.",
+    '- The whole job is `get_engine("duckdb").run(job)` end to end: the same match, then CGNAT',
+    "  and lease attribution, findings, daily counts and the unattributed report, returned as",
+    "  Arrow tables (not written to a file).",
+    "- The records are written as the node's log readers write them (`RECORD_PARQUET_OPTIONS`:",
+    "  `qname`, `kind`, `dst_ip`, `url` dictionary-encoded, `ts` delta-packed, zstd), in row",
+    "  groups of 1M records.",
     "- The scan is `SELECT count(*), sum(length(qname)) FROM read_parquet(…)` with the same",
     "  threads and memory limit: the floor any query over the file has to pay.",
     "- The Python loop builds a dict of domain → indicators and address → leases, then tries",

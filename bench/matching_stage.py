@@ -6,6 +6,8 @@ Usage: ``python bench/matching_stage.py STAGE DATA_DIR RECORDS RESULT_JSON [--en
 
 - ``scan``: DuckDB reads the Parquet file and nothing else (``count(*)``, ``sum(length(qname))``);
 - ``scan-csv``: the same over the CSV log;
+- ``match``: the DuckDB engine's matching plans only (the DNS suffix match: records → matched
+  records with their indicators, validity applied, kept inside DuckDB; no attribution);
 - ``engine``: the engine's full match (``--engine duckdb|spark``) of the Parquet records;
 - ``csv``: ``logs.write_records`` converts the CSV log to Parquet, then the engine matches it;
 - ``python``: the dict/set loop of ``bench/matching_python.py``.
@@ -27,13 +29,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/ is scripts, not a package
 
+import duckdb
 import matching_python
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from cleannet.engines.matching import MatchJob, MatchResult, get_engine
 
-STAGES = ("scan", "scan-csv", "engine", "csv", "python")
+STAGES = ("scan", "scan-csv", "match", "engine", "csv", "python")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -61,8 +64,6 @@ def cpu_seconds() -> float:
 
 def scan(args: argparse.Namespace) -> dict[str, Any]:
     """DuckDB's plain read of the records: the floor a match cannot go under."""
-    import duckdb
-
     connection = duckdb.connect(config={"threads": args.threads, "memory_limit": args.memory_limit})
     if args.stage == "scan":
         query = "SELECT count(*), sum(length(qname)) FROM read_parquet(?)"
@@ -104,6 +105,17 @@ def engine(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     return {"records": result.records_read, "counts": result_counts(result), "notes": result.notes}
 
 
+def match(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    """The DuckDB engine's matching plans alone: what the issue calls the DNS suffix match."""
+    from cleannet.engines.matching.duckdb_engine import ENGINE  # imported before the clock
+
+    counts = ENGINE.count_matches(job_for(args, [args.records], work))
+    return {
+        "records": counts.records_read,
+        "counts": {"records_matched": counts.records_matched, "matches": counts.matches},
+    }
+
+
 def csv(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     """Convert the CSV log with the log reader, then match: the figures of both halves."""
     from cleannet.engines.matching.logs import write_records
@@ -132,10 +144,14 @@ def python(args: argparse.Namespace) -> dict[str, Any]:
 
 def measure(args: argparse.Namespace) -> dict[str, Any]:
     """Run the stage once; return its figures with wall and CPU seconds."""
+    if args.stage in ("match", "engine", "csv"):
+        get_engine("duckdb" if args.stage == "match" else args.engine)  # imports, not timed
     with tempfile.TemporaryDirectory(dir=args.work) as work:
         cpu, started = cpu_seconds(), time.perf_counter()
         if args.stage in ("scan", "scan-csv"):
             figures = scan(args)
+        elif args.stage == "match":
+            figures = match(args, Path(work))
         elif args.stage == "engine":
             figures = engine(args, Path(work))
         elif args.stage == "csv":

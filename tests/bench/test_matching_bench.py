@@ -172,6 +172,7 @@ def test_the_report_judges_each_target_and_renders_the_page(generated) -> None:
     }
     stages = {
         "scan": _stage(1.0, 10_000_000),
+        "match": _stage(1.5, 10_000_000, counts={"records_matched": 5, "matches": 6}),
         "duckdb": _stage(2.0, 10_000_000, counts=counts),
         "python": _stage(
             9.0, 1_000_000, loop_seconds=4.0, loop_cpu_seconds=5.0, index_seconds=5.0, counts=counts
@@ -181,14 +182,19 @@ def test_the_report_judges_each_target_and_renders_the_page(generated) -> None:
         "duckdb_spark_input": _stage(0.5, 1_000_000, counts=counts),
     }
     targets = report.judge(stages)
+    job, match = targets["job"], targets["match"]
 
-    assert targets["records_per_s"] == {"value": 5_000_000, "target": 5_000_000, "met": True}
-    assert targets["times_scan"]["value"] == 2.0 and targets["times_scan"]["met"]
-    assert targets["times_python"]["value"] == 20.0 and targets["times_python"]["met"]
+    assert job["records_per_s"] == {"value": 5_000_000, "target": 5_000_000, "met": True}
+    assert job["times_scan"]["value"] == 2.0 and job["times_scan"]["met"]
+    assert job["times_python"]["value"] == 20.0 and job["times_python"]["met"]
     # From CPU time (1.5 CPU-seconds per second here): two idle cores, the loop on one.
-    assert targets["records_per_s_cpu"]["value"] == 2 * round(10_000_000 / 3.0)
-    assert targets["times_scan_cpu"]["value"] == 2.0
-    assert targets["times_python_cpu"]["value"] == round(6_666_666 / 200_000, 1)
+    assert job["records_per_s_cpu"]["value"] == 2 * round(10_000_000 / 3.0)
+    assert job["times_scan_cpu"]["value"] == 2.0
+    assert job["times_python_cpu"]["value"] == round(6_666_666 / 200_000, 1)
+    # The match alone is judged apart, against the same scan and loop.
+    assert match["records_per_s"]["value"] == round(10_000_000 / 1.5)
+    assert match["times_scan"] == {"value": 1.5, "target": 3.0, "met": True}
+    assert targets["match_agrees_with_job"] is True
     assert stages["spark"]["records_per_cpu_s"] is None  # its JVM's CPU is not counted
     assert targets["peak_rss_mib"]["value"] == 500.0
     assert targets["python_agrees_with_duckdb"] is True
@@ -208,7 +214,9 @@ def test_the_report_judges_each_target_and_renders_the_page(generated) -> None:
     }
     page = report.render(results)
 
-    assert "5,000,000 records/s; target ≥ 5,000,000: met" in page
+    assert "Whole job from Parquet: 5,000,000 records/s; target ≥ 5,000,000: met" in page
+    assert "DNS suffix match alone from Parquet: 6,666,667 records/s" in page
+    assert "5 matched, 6 matches (no attribution)" in page
     assert "Spark and DuckDB **disagree**" in page
     assert "| Python dict/set loop | `dns.parquet` | 1,000,000 | 4.00 | 250,000 |" in page
     assert "30,000 DNS records" in page
@@ -219,7 +227,8 @@ def test_a_failed_stage_is_reported_not_measured() -> None:
     report.add_rates(failed)
 
     targets = report.judge({"duckdb": failed})
-    assert targets["records_per_s"]["met"] is None
+    assert targets["job"]["records_per_s"]["met"] is None
+    assert targets["match"]["records_per_s"]["met"] is None
     assert "not measured: exit status 1" in report.outcome(failed)
 
 

@@ -26,10 +26,13 @@ JOIN cgnat b ON b.public_ip = m.client_ip
 GROUP BY m.client_ip, m.client_port, m.ts
 """
 
+# Every match keeps the row id of ``matches`` as ``id``: the lease lookup is keyed by it, so
+# its result joins back on one integer instead of (address, time).
 _TRANSLATED = """
 CREATE TEMP TABLE translated AS
-SELECT m.*, CASE WHEN b.blocks IS NULL THEN coalesce(b.inside, m.client_ip) ELSE m.client_ip
-            END AS ip, b.blocks
+SELECT m.rowid AS id, m.*,
+       CASE WHEN b.blocks IS NULL THEN coalesce(b.inside, m.client_ip) ELSE m.client_ip END AS ip,
+       b.blocks
 FROM matches m LEFT JOIN block_hits b
     ON b.client_ip = m.client_ip AND b.client_port = m.client_port AND b.ts = m.ts
 """
@@ -37,30 +40,36 @@ FROM matches m LEFT JOIN block_hits b
 # Without CGNAT blocks nothing is translated: a view, not a copy of every match.
 _UNTRANSLATED = """
 CREATE TEMP VIEW translated AS
-SELECT *, client_ip AS ip, NULL::VARCHAR AS blocks FROM matches
+SELECT rowid AS id, *, client_ip AS ip, NULL::VARCHAR AS blocks FROM matches
 """
 
 _LEASE_HITS = """
 CREATE TEMP TABLE lease_hits AS
-SELECT m.ip, m.ts, min(b.subscriber) AS first, max(b.subscriber) AS last
-FROM (SELECT DISTINCT ip, ts FROM translated WHERE blocks IS NULL) m
-JOIN leases b ON b.ip = m.ip AND b.start <= m.ts AND (b."end" IS NULL OR m.ts < b."end")
-GROUP BY m.ip, m.ts
+SELECT t.id, min(b.subscriber) AS first, max(b.subscriber) AS last
+FROM translated t
+JOIN leases b ON b.ip = t.ip AND b.start <= t.ts AND (b."end" IS NULL OR t.ts < b."end")
+WHERE t.blocks IS NULL
+GROUP BY t.id
 """
 
+# A view: each result reads it once, and joining the lease hits back on an integer costs less
+# than writing every match out again.
 _ATTRIBUTED = """
-CREATE TEMP TABLE attributed AS
+CREATE TEMP VIEW attributed AS
 SELECT t.*, h.first IS NOT NULL AS leased,
        CASE WHEN t.blocks IS NULL AND h.first = h.last THEN h.first END AS subscriber
-FROM translated t LEFT JOIN lease_hits h ON h.ip = t.ip AND h.ts = t.ts
+FROM translated t LEFT JOIN lease_hits h ON h.id = t.id
 """
 
+# Each result comes out in its ``SORT_KEYS`` order (DuckDB sorts in parallel, and
+# ``finish_table`` then sorts an already ordered table in a fraction of the time).
 FINDINGS = """
 SELECT subscriber, ip, indicator_kind, indicator, min(family) AS family,
        min(ts) AS first_seen, max(ts) AS last_seen, count(*) AS count,
        arg_min(evidence, (ts, evidence)) AS evidence
 FROM attributed WHERE subscriber IS NOT NULL
 GROUP BY subscriber, ip, indicator_kind, indicator
+ORDER BY subscriber, ip, indicator_kind, indicator
 """
 
 # The UTC day by arithmetic on microseconds (floored, for times before 1970 too): a cast to
@@ -71,6 +80,7 @@ SELECT DATE '1970-01-01' + CAST((epoch_us(ts) - ((epoch_us(ts) % 86400000000) + 
        family, indicator_kind, count(DISTINCT subscriber) AS subscribers, count(*) AS records
 FROM attributed WHERE subscriber IS NOT NULL
 GROUP BY day, family, indicator_kind
+ORDER BY day, family NULLS LAST, indicator_kind
 """
 
 # The candidates are listed only for the few matches several subscribers' leases covered.
@@ -88,11 +98,12 @@ SELECT CASE WHEN a.blocks IS NOT NULL THEN 'overlapping CGNAT blocks'
        coalesce(a.blocks, o.candidates) AS candidates, a.evidence
 FROM attributed a LEFT JOIN overlapping o ON o.ip = a.ip AND o.ts = a.ts
 WHERE a.subscriber IS NULL
+ORDER BY ts, ip, port NULLS LAST, indicator, reason, candidates NULLS LAST, evidence
 """
 
 
 def attribute_matches(con: duckdb.DuckDBPyConnection, *, with_cgnat: bool) -> None:
-    """Create table ``attributed``: every row of ``matches`` with ``ip`` (the address after
+    """Create the view ``attributed``: every row of ``matches`` with ``ip`` (the address after
     CGNAT translation), ``blocks`` (the inside addresses of overlapping CGNAT blocks),
     ``leased`` (some lease covered ip at ts) and ``subscriber`` (set only when exactly one
     subscriber's did).

@@ -48,22 +48,30 @@ The plans, in the order they run (letters as in the issue's design):
 
 a-e) ``duckdb_matches``: distinct keys of the records (names, addresses, URLs) are expanded
      (suffixes at label boundaries, network keys per prefix length, ``/``-prefixes) and
-     equi-joined with the indicators into small hit tables; one join per key column takes the
-     records back through them (DuckDB pushes a Bloom filter of the keys into the Parquet
-     scan), validity applied per record.
+     equi-joined with the indicators into small hit tables, each with its indicators' family;
+     one join per key column takes the records back through them: DuckDB pushes a Bloom
+     filter of the few keys into the Parquet scan, tests it once per dictionary entry of a
+     dictionary-encoded column, and decodes the other columns only around the rows that pass.
+     Validity is applied per record; DISTINCT only where a record could meet one indicator twice.
 f-i) ``duckdb_attribution``: CGNAT translation and lease lookup on the matched records only,
-     then the three result tables.
+     keyed by the match's row id; the three results come out sorted.
 
-Measured (CPU seconds, 2 threads) on 10M DNS records × 1M domain indicators with 3 % of the
-records matching: the whole run 7.1; the distinct names 1.35 and their suffix join 0.8; the
-join back 1.9; attribution and results 1.3 (with 300k matches). For scale, DuckDB scans the
-``qname`` column alone in 0.6 and every column in 2.1: the run is about two full scans, since
-every page of the other columns holds some matched record and must be decoded. Records written
-with ``qname`` dictionary-encoded throughout (a larger ``dictionary_pagesize_limit``) bring
-the run to 6.3. Tried and
-dropped: a thin join back then a fetch by row number (2.0), pyarrow's dictionary ``unique``
-for the distinct names (3.2), list aggregates for the lease candidates (slower than min/max),
-a cast to DATE for the UTC day (twice the cost of arithmetic on microseconds).
+Measured (CPU seconds, 2 threads, DuckDB 2.0) on 50M DNS records × 1M domain indicators, 3 %
+of the records matching, written as the log readers write them (``RECORD_PARQUET_OPTIONS``):
+the whole run 12.4; the match alone 8.8, of which the distinct names 4.0, their suffix join
+0.6 (the recursive CTE runs on one thread) and the records back through the 95k matched names
+3.5; attribution and the three results 3.3. For scale, DuckDB scans ``qname`` alone in 1.7:
+the distinct names cost more than two such scans and the join back about two (it must decode
+``ts``, ``client_ip`` and ``evidence`` around the matches), so about 5× a plain scan is the
+floor of this plan. Tried and dropped: the distinct names from the Parquet dictionaries read
+with pyarrow (12.6M dictionary entries, 3.8 in all); grouping by ``hash(qname)`` (2.4, but a
+64-bit hash that is not collision-resistant would let a crafted name hide behind a popular
+one); a suffix test pushed into the scan as a filter (evaluated per dictionary entry, but
+DuckDB's string functions cost 10 or more); suffixes by label count from lists (0.8 against
+the recursive CTE's 0.6); LZ4 or no compression for ``client_ip`` and ``evidence`` (0.4 and
+0.7 less, for files 1.6× and 3.5× larger); a file index instead of the file name (no gain).
+Before the encodings of ``RECORD_PARQUET_OPTIONS`` (every column dictionary-encoded), taking
+the records back cost 5.6: a dictionary as large as its column is decoded whole.
 
 Out of core: ``threads`` and ``memory_limit`` from the job; DuckDB spills to ``work_dir``
 (a temporary directory when the job has none).
@@ -76,6 +84,7 @@ import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 
@@ -91,7 +100,7 @@ from cleannet.engines.matching.duckdb_matches import create_matches
 from cleannet.engines.matching.output import finish_table
 from cleannet.engines.matching.schema import MatchJob, MatchResult
 
-__all__ = ["ENGINE", "DuckDBEngine"]
+__all__ = ["ENGINE", "DuckDBEngine", "MatchCounts"]
 
 _EMPTY_RECORDS = """
 CREATE TEMP TABLE records (
@@ -175,6 +184,21 @@ def _spill_directory(job: MatchJob) -> Iterator[Path]:
         yield Path(spill)
 
 
+@contextmanager
+def _session(job: MatchJob) -> Iterator[tuple[duckdb.DuckDBPyConnection, list[str]]]:
+    """Yield a connection with the job's inputs loaded, and the notes on what was ignored."""
+    with _spill_directory(job) as spill, closing(_connect(job, spill)) as con:
+        yield con, _load_inputs(con, job)
+
+
+class MatchCounts(NamedTuple):
+    """What plans a-e and h found, before any attribution."""
+
+    records_read: int
+    records_matched: int  # log records with at least one match
+    matches: int  # one per (record, indicator) and one per hub event
+
+
 class DuckDBEngine:
     """Runs the plans above on one DuckDB connection per job."""
 
@@ -187,8 +211,7 @@ class DuckDBEngine:
         file that cannot be read, ``duckdb.Error`` for a file that is not of its schema.
         """
         started = time.perf_counter()
-        with _spill_directory(job) as spill, closing(_connect(job, spill)) as con:
-            notes = _load_inputs(con, job)
+        with _session(job) as (con, notes):
             matched = create_matches(con, with_events=job.events is not None)
             attribute_matches(con, with_cgnat=job.cgnat is not None)
             result = MatchResult(
@@ -201,6 +224,17 @@ class DuckDBEngine:
             )
         result.seconds = time.perf_counter() - started
         return result
+
+    def count_matches(self, job: MatchJob) -> MatchCounts:
+        """Run only the matching plans of ``job`` (records → matched records with their
+        indicators, kept inside DuckDB) and return the counts; raises as ``run`` does.
+
+        The benchmark measures the suffix match apart from attribution with it.
+        """
+        with _session(job) as (con, _):
+            matched = create_matches(con, with_events=job.events is not None)
+            row = con.execute("SELECT count(*) FROM matches").fetchone()
+            return MatchCounts(_records_read(con), matched, int(row[0]) if row else 0)
 
 
 ENGINE = DuckDBEngine()

@@ -68,10 +68,13 @@ SELECT u.url AS key, h.indicator_kind, h.indicator, h.valid_from, h.valid_until
 FROM urls u JOIN address_hits h ON h.key = u.host
 """
 
+# A record goes back through the hit table of one of its columns; the hit table's keys are few
+# (the matched names or addresses), so DuckDB pushes them into the Parquet scan as a filter and
+# decodes the other columns only around the rows that pass it.
 _RECORD_MATCHES = """
 SELECT r.filename AS source, r.file_row_number AS row_number, r.ts, r.client_ip, r.client_port,
-       r.evidence, h.indicator_kind, h.indicator
-FROM records r JOIN {hits} h ON r.{column} = h.key
+       r.evidence, h.indicator_kind, h.indicator, h.family
+FROM records r JOIN {hits}_family h ON r.{column} = h.key
 WHERE (h.valid_from IS NULL OR h.valid_from <= r.ts)
   AND (h.valid_until IS NULL OR r.ts < h.valid_until)
 """
@@ -84,7 +87,8 @@ CREATE TEMP TABLE matches (
 """
 
 # The family of an indicator is one per (kind, text), whatever row a record matched (R3); only
-# the indicators some distinct key hit need one.
+# the indicators some distinct key hit need one, and it is joined to the small hit tables, not
+# to the matched records.
 _HIT_FAMILIES = """
 CREATE TEMP TABLE hit_family AS
 SELECT indicator_kind, indicator, min(family) AS family FROM indicator
@@ -92,18 +96,27 @@ WHERE (indicator_kind, indicator) IN ({hits})
 GROUP BY indicator_kind, indicator
 """
 
-# DISTINCT: a record matching one indicator twice (two validity windows, or its dst_ip and
-# its URL's host) is one match.
-_RECORD_MATCHES_WITH_FAMILY = """
-INSERT INTO matches
-SELECT m.*, f.family FROM (SELECT DISTINCT * FROM ({branches})) m
-JOIN hit_family f USING (indicator_kind, indicator)
+_HITS_WITH_FAMILY = """
+CREATE TEMP TABLE {hits}_family AS
+SELECT h.*, f.family FROM {hits} h JOIN hit_family f USING (indicator_kind, indicator)
+"""
+
+# A key that hits one indicator text through several rows (validity windows) would give a
+# record that indicator twice.
+_REPEATED_HITS = """
+SELECT EXISTS (
+    SELECT 1 FROM {hits} GROUP BY key, indicator_kind, indicator HAVING count(*) > 1
+)
 """
 
 _EVENT_MATCHES = """
 INSERT INTO matches
 SELECT filename, file_row_number, ts, ip, port, evidence, 'event', indicator, family FROM events
 """
+
+# Names hit only domain indicators, addresses and URLs only the others: a record can match one
+# indicator twice only inside one of these groups (its dst_ip and its URL's host).
+_BRANCH_GROUPS = (("qname",), ("dst_ip", "url"))
 
 
 def _indicator_kinds(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -137,6 +150,24 @@ def _create_hit_tables(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return {column: table for column, table in columns.items() if _has_rows(con, table)}
 
 
+def _insert_matches(con: duckdb.DuckDBPyConnection, hit_tables: dict[str, str]) -> None:
+    """Insert into ``matches`` the records' matches through ``hit_tables``, one per record and
+    indicator (R3): a group of branches is made distinct only when it could repeat one."""
+    for group in _BRANCH_GROUPS:
+        tables = {column: hit_tables[column] for column in group if column in hit_tables}
+        if not tables:
+            continue
+        branches = " UNION ALL ".join(
+            _RECORD_MATCHES.format(hits=table, column=column) for column, table in tables.items()
+        )
+        repeats = len(tables) > 1 or any(
+            con.execute(_REPEATED_HITS.format(hits=table)).fetchone() != (False,)
+            for table in tables.values()
+        )
+        distinct = "DISTINCT" if repeats else ""
+        con.execute(f"INSERT INTO matches SELECT {distinct} * FROM ({branches})")  # noqa: S608
+
+
 def create_matches(con: duckdb.DuckDBPyConnection, *, with_events: bool) -> int:
     """Create table ``matches`` (one row per record and indicator it matches, then one per hub
     event) from the tables ``records``, ``indicator`` and, ``with_events``, ``events``.
@@ -151,11 +182,9 @@ def create_matches(con: duckdb.DuckDBPyConnection, *, with_events: bool) -> int:
             for table in hit_tables.values()
         )
         con.execute(_HIT_FAMILIES.format(hits=hits))
-        branches = " UNION ALL ".join(
-            _RECORD_MATCHES.format(hits=table, column=column)
-            for column, table in hit_tables.items()
-        )
-        con.execute(_RECORD_MATCHES_WITH_FAMILY.format(branches=branches))
+        for table in hit_tables.values():
+            con.execute(_HITS_WITH_FAMILY.format(hits=table))
+        _insert_matches(con, hit_tables)
     matched = con.execute("SELECT count(DISTINCT (source, row_number)) FROM matches").fetchone()
     if with_events:
         con.execute(_EVENT_MATCHES)
