@@ -23,9 +23,11 @@ from cleannet.engines.feeds.schedule import cron_fields
 from cleannet.server.config_sections import (
     BrandSettings,
     FileScanSettings,
+    PortalSettings,
     ScannerSettings,
     brand_settings,
     filescan_settings,
+    portal_settings,
     scanner_settings,
 )
 from cleannet.server.config_values import boolean as _bool
@@ -124,6 +126,8 @@ class Config:
     brands: BrandSettings
     scanner: ScannerSettings
     filescan: FileScanSettings
+    portal: PortalSettings
+    site_url: str
 
 
 def _feed_registry(env: Mapping[str, str]) -> Path | None:
@@ -207,6 +211,8 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         brands=brand_settings(env),
         scanner=scanner_settings(env),
         filescan=filescan_settings(env, var_dir),
+        portal=portal_settings(env, var_dir),
+        site_url=_site_url(env),
     )
 
 
@@ -355,3 +361,13 @@ def _leaks(env: Mapping[str, str], var_dir: Path) -> LeakSettings:
         checks_per_address_day=_positive_int(env, "CLEANNET_LEAKS_CHECKS_PER_ADDRESS_DAY", 3),
         ranges_per_user_minute=_positive_int(env, "CLEANNET_LEAKS_RANGES_PER_USER_MINUTE", 600),
     )
+
+
+def _site_url(env: Mapping[str, str]) -> str:
+    """Return the site's public address for links in e-mails (empty: no link is built)."""
+    raw = (_get(env, "CLEANNET_SITE_URL") or "").strip().rstrip("/")
+    if raw:
+        parsed = urllib.parse.urlsplit(raw)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ConfigurationError("CLEANNET_SITE_URL", f"{raw!r} is not an http(s) address")
+    return raw

@@ -152,3 +152,70 @@ def filescan_settings(env: Mapping[str, str], var_dir: Path) -> FileScanSettings
         uploads_per_hour=_positive_int(env, "CLEANNET_FILESCAN_UPLOADS_PER_HOUR", 20),
         lookups_per_hour=_positive_int(env, "CLEANNET_FILESCAN_LOOKUPS_PER_HOUR", 300),
     )
+
+
+REPORT_KINDS = ("incident", "phishing", "malware", "data_leak", "vulnerability")
+
+
+@dataclass(frozen=True)
+class PortalSettings:
+    """The public portal: the report channel's limits and SLAs, the self-checks, downloads."""
+
+    reports_dir: Path
+    downloads_dir: Path
+    reports_max_attachment_bytes: int = 10 * 1024 * 1024
+    reports_max_attachments: int = 3
+    reports_per_hour_per_client: int = 10
+    reports_per_day_per_email: int = 5
+    reports_sla_hours: str = ""
+    trusted_proxies: tuple[str, ...] = ()
+    selfcheck_cache_seconds: int = 60
+    statistics_cache_seconds: int = 300
+
+
+def _sla_hours(env: Mapping[str, str]) -> str:
+    """Return ``kind=hours,…`` as given (empty: the defaults), refusing unknown kinds."""
+    key = "CLEANNET_REPORTS_SLA_HOURS"
+    raw = (_get(env, key) or "").strip()
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        kind, _, hours = item.partition("=")
+        if kind.strip() not in REPORT_KINDS:
+            raise ConfigurationError(
+                key, f"{kind.strip()!r} is not one of {', '.join(REPORT_KINDS)}"
+            )
+        if not hours.strip().isdigit() or int(hours) <= 0:
+            raise ConfigurationError(key, f"{item!r} needs a whole number of hours above 0")
+    return raw
+
+
+def _proxies(env: Mapping[str, str]) -> tuple[str, ...]:
+    key = "CLEANNET_TRUSTED_PROXIES"
+    proxies = _list(env, key, "")
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise ConfigurationError(key, f"{proxy!r} is not an IP network (CIDR)") from None
+    return proxies
+
+
+def _directory_or(env: Mapping[str, str], key: str, default: Path) -> Path:
+    raw = (_get(env, key) or "").strip()
+    return Path(raw).resolve() if raw else default
+
+
+def portal_settings(env: Mapping[str, str], var_dir: Path) -> PortalSettings:
+    return PortalSettings(
+        reports_dir=_directory_or(env, "CLEANNET_REPORTS_DIR", var_dir / "reports"),
+        downloads_dir=_directory_or(env, "CLEANNET_DOWNLOADS_DIR", var_dir / "downloads"),
+        reports_max_attachment_bytes=_positive_int(
+            env, "CLEANNET_REPORTS_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024
+        ),
+        reports_max_attachments=_positive_int(env, "CLEANNET_REPORTS_MAX_ATTACHMENTS", 3),
+        reports_per_hour_per_client=_positive_int(env, "CLEANNET_REPORTS_PER_HOUR_PER_CLIENT", 10),
+        reports_per_day_per_email=_positive_int(env, "CLEANNET_REPORTS_PER_DAY_PER_EMAIL", 5),
+        reports_sla_hours=_sla_hours(env),
+        trusted_proxies=_proxies(env),
+        selfcheck_cache_seconds=_positive_int(env, "CLEANNET_SELFCHECK_CACHE_SECONDS", 60),
+        statistics_cache_seconds=_positive_int(env, "CLEANNET_STATISTICS_CACHE_SECONDS", 300),
+    )

@@ -44,6 +44,19 @@ CLEANNET_FILESCAN_WALL_SECONDS = CONFIG.filescan.wall_seconds
 CLEANNET_FILESCAN_CONCURRENT_SCANS = CONFIG.filescan.concurrent_scans
 CLEANNET_FILESCAN_UPLOADS_PER_HOUR = CONFIG.filescan.uploads_per_hour
 CLEANNET_FILESCAN_LOOKUPS_PER_HOUR = CONFIG.filescan.lookups_per_hour
+# The public portal (reports, selfcheck): the report channel's limits and SLAs, proxies, caches.
+CLEANNET_REPORTS_DIR = CONFIG.portal.reports_dir
+CLEANNET_REPORTS_MAX_ATTACHMENT_BYTES = CONFIG.portal.reports_max_attachment_bytes
+CLEANNET_REPORTS_MAX_ATTACHMENTS = CONFIG.portal.reports_max_attachments
+CLEANNET_REPORTS_PER_HOUR_PER_CLIENT = CONFIG.portal.reports_per_hour_per_client
+CLEANNET_REPORTS_PER_DAY_PER_EMAIL = CONFIG.portal.reports_per_day_per_email
+CLEANNET_REPORTS_SLA_HOURS = CONFIG.portal.reports_sla_hours
+CLEANNET_TRUSTED_PROXIES = CONFIG.portal.trusted_proxies
+CLEANNET_DOWNLOADS_DIR = CONFIG.portal.downloads_dir
+CLEANNET_SELFCHECK_CACHE_SECONDS = CONFIG.portal.selfcheck_cache_seconds
+CLEANNET_STATISTICS_CACHE_SECONDS = CONFIG.portal.statistics_cache_seconds
+# The site's public address, for links in e-mails (reminders, replies).
+CLEANNET_SITE_URL = CONFIG.site_url
 
 # Outgoing e-mail through the configured SMTP relay.
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -76,6 +89,10 @@ INSTALLED_APPS = [
     "cleannet.server.brands",
     "cleannet.server.scanhub",
     "cleannet.server.filescan",
+    "cleannet.server.encyclopedia",
+    "cleannet.server.reports",
+    "cleannet.server.selfcheck",
+    "cleannet.server.workspace",
     "cleannet.server.portal",
     "cleannet.server.api",
     "cleannet.server.exchange",

@@ -18,6 +18,12 @@ urlpatterns = [
     path("brands/", include("cleannet.server.brands.urls")),
     path("scanner/", include("cleannet.server.scanhub.urls")),
     path("scan/", include("cleannet.server.filescan.urls")),
+    path("report/", include("cleannet.server.reports.urls")),
+    path("triage/", include("cleannet.server.reports.triage_urls")),
+    path("workspace/", include("cleannet.server.workspace.urls")),
+    path("malware/", include("cleannet.server.encyclopedia.urls")),
+    path("alerts/", include("cleannet.server.encyclopedia.alert_urls")),
+    path("", include("cleannet.server.selfcheck.urls")),  # check-ip/, tools/, statistics/
     path("api/v1/", api.urls),
     path("api/v1/exchange/", include("cleannet.server.exchange.export_urls")),
     path("taxii2/", include("cleannet.server.exchange.taxii_urls")),

@@ -12,6 +12,7 @@ from cleannet.server.api.routes_intel import router as intel_router
 from cleannet.server.api.routes_leaks import router as leaks_router
 from cleannet.server.api.routes_networks import router as networks_router
 from cleannet.server.api.routes_node import router as node_router
+from cleannet.server.api.routes_reports import router as reports_router
 
 api = NinjaAPI(
     title="CleanNet API",
@@ -31,5 +32,6 @@ api.add_router("/", leaks_router)
 api.add_router("/", node_router)
 api.add_router("/", brands_router)
 api.add_router("/", filescan_router)
+api.add_router("/", reports_router)
 
 urlpatterns = api.urls

@@ -22,7 +22,9 @@ from cleannet.core.event import Event
 from cleannet.server.accounts import services as accounts
 from cleannet.server.accounts.models import Organisation, User
 from cleannet.server.accounts.roles import Role
+from cleannet.server.demo.load_advisories import load_advisories
 from cleannet.server.demo.load_brands import load_brand_protection
+from cleannet.server.demo.load_reports import load_reports
 from cleannet.server.demo.world_indicators import Sighting, indicator_sightings
 from cleannet.server.demo.world_model import World
 from cleannet.server.intel import services as intel
@@ -110,6 +112,8 @@ def load_world(
         indicators = _load_indicators(sightings, feeds, ticker)
         accepted = _load_events(world, feeds, ticker)
         brands = load_brand_protection(orgs, _analyst(world))
+        load_advisories(_analyst(world))
+        load_reports(orgs)
         ticker.step()
     return LoadSummary(
         organisations=created_orgs, users=users, autonomous_systems=created_systems,

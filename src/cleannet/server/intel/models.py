@@ -318,7 +318,8 @@ class Event(models.Model):
             models.Index(fields=["owner", "time_source"], name="event_owner_time"),
             # An ISP's node pages through its own events by id (the API's cursor).
             models.Index(fields=["owner", "id"], name="event_owner_id"),
-            models.Index(fields=["source_ip"], name="event_source_ip"),
+            # "Is my IP infected?": one address's events of the last days, from the index.
+            models.Index(fields=["source_ip", "time_source"], name="event_source_ip_time"),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cleannet.server.accounts.access import PUBLIC, roles_required
+from cleannet.server.encyclopedia.services import current_warnings
 from cleannet.server.intel.statistics import NationalPicture, national_picture
 from cleannet.server.portal.charts import column_chart, share_bars
 from cleannet.server.portal.health import health_report
@@ -35,6 +36,8 @@ def _home_context() -> dict[str, Any]:
         "picture": picture,
         "daily_chart": column_chart(daily, label=_("Infected devices reported per day")),
         "family_bars": share_bars([(f.name, f.count) for f in picture.top_families]),
+        # Not cached with the picture: a new warning must show as soon as it is published.
+        "warnings": current_warnings(),
     }
 
 

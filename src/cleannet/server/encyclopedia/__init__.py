@@ -1,0 +1,1 @@
+"""The malware encyclopedia and the authority's alerts and news (with RSS/Atom feeds)."""

@@ -1,0 +1,124 @@
+"""An ISP operator's workspace: their organisation's recent events and their node's counts.
+
+Reads only; every figure is scoped to the operator's own organisation (``Event.owner``,
+the hub's ``NodeDailyCount`` rows), so nothing of another ISP can appear.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from cleannet.server.accounts.models import User
+from cleannet.server.intel.models import Event
+from cleannet.server.node.models import NodeDailyCount
+from cleannet.server.node.services import visible_daily_counts
+
+RECENT_DAYS = 30
+TABLE_DAYS = 14
+TOP_FAMILIES = 5
+LATEST_EVENTS = 20
+NODE_ROWS = 60
+OTHER = ""
+"""The column of events without a family or of a family outside the top ones."""
+
+
+@dataclass(frozen=True)
+class FamilyDayRow:
+    day: dt.date
+    counts: list[int]
+    total: int
+
+
+@dataclass(frozen=True)
+class FamilyDayTable:
+    """Events per UTC day (newest first) and family; ``columns`` are family names, and
+    ``OTHER`` (the empty string) stands for the rest."""
+
+    columns: list[str]
+    rows: list[FamilyDayRow]
+
+
+@dataclass(frozen=True)
+class IspWorkspace:
+    days: int
+    since: dt.datetime
+    events: int
+    family_totals: list[tuple[str, int]]
+    table: FamilyDayTable
+    latest: list[Event]
+    node_counts: list[NodeDailyCount]
+
+
+def _counts_by_day_and_family(
+    organisation_id: int, start: dt.datetime, end: dt.datetime
+) -> dict[tuple[dt.date, str], int]:
+    rows = (
+        Event.objects.filter(owner_id=organisation_id, time_source__gte=start, time_source__lt=end)
+        .annotate(day=TruncDate("time_source", tzinfo=dt.UTC))
+        .values("day", "family__name")
+        .annotate(n=Count("id"))
+    )
+    return {(row["day"], row["family__name"] or OTHER): row["n"] for row in rows}
+
+
+def _family_totals(counts: dict[tuple[dt.date, str], int]) -> list[tuple[str, int]]:
+    totals: Counter[str] = Counter()
+    for (_day, family), n in counts.items():
+        totals[family] += n
+    return sorted(totals.items(), key=lambda item: (-item[1], item[0] == OTHER, item[0]))
+
+
+def _table(counts: dict[tuple[dt.date, str], int], end: dt.datetime) -> FamilyDayTable:
+    """The last ``TABLE_DAYS`` days, zero-filled, with the top families as columns."""
+    last = end.astimezone(dt.UTC).date()
+    days = [last - dt.timedelta(days=i) for i in range(TABLE_DAYS)]
+    shown = set(days)
+    in_window: Counter[str] = Counter()
+    per_day: dict[dt.date, Counter[str]] = defaultdict(Counter)
+    for (day, family), n in counts.items():
+        if day in shown:
+            in_window[family] += n
+            per_day[day][family] += n
+    top = [f for f, _n in in_window.most_common() if f != OTHER][:TOP_FAMILIES]
+    has_other = any(f not in top for f in in_window)
+    columns = top + ([OTHER] if has_other else [])
+    rows = []
+    for day in days:
+        day_counts = per_day.get(day, Counter())
+        values = [day_counts[f] for f in top]
+        if has_other:
+            values.append(sum(n for f, n in day_counts.items() if f not in top))
+        rows.append(FamilyDayRow(day, values, sum(day_counts.values())))
+    return FamilyDayTable(columns, rows)
+
+
+def isp_workspace(user: User, now: dt.datetime | None = None) -> IspWorkspace:
+    """Return what ``user``'s organisation has seen in the last ``RECENT_DAYS`` days."""
+    end = now or timezone.now()
+    start = end - dt.timedelta(days=RECENT_DAYS)
+    counts = _counts_by_day_and_family(user.organisation_id, start, end)
+    latest = (
+        Event.objects.filter(owner_id=user.organisation_id)
+        .select_related("family", "feed")
+        .order_by("-time_source", "-id")[:LATEST_EVENTS]
+    )
+    node_counts = (
+        visible_daily_counts(user)
+        .filter(organisation_id=user.organisation_id, day__gte=start.date())
+        .order_by("-day", "family", "indicator_kind")[:NODE_ROWS]
+    )
+    return IspWorkspace(
+        days=RECENT_DAYS,
+        since=start,
+        events=sum(counts.values()),
+        family_totals=_family_totals(counts),
+        table=_table(counts, end),
+        latest=list(latest),
+        node_counts=list(node_counts),
+    )
