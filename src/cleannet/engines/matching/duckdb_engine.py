@@ -64,12 +64,18 @@ the whole run 12.4; the match alone 8.8, of which the distinct names 4.0, their 
 the distinct names cost more than two such scans and the join back about two (it must decode
 ``ts``, ``client_ip`` and ``evidence`` around the matches), so about 5× a plain scan is the
 floor of this plan. Tried and dropped: the distinct names from the Parquet dictionaries read
-with pyarrow (12.6M dictionary entries, 3.8 in all); grouping by ``hash(qname)`` (2.4, but a
-64-bit hash that is not collision-resistant would let a crafted name hide behind a popular
-one); a suffix test pushed into the scan as a filter (evaluated per dictionary entry, but
-DuckDB's string functions cost 10 or more); suffixes by label count from lists (0.8 against
-the recursive CTE's 0.6); LZ4 or no compression for ``client_ip`` and ``evidence`` (0.4 and
-0.7 less, for files 1.6× and 3.5× larger); a file index instead of the file name (no gain).
+with pyarrow (12.6M dictionary entries, 3.8 in all), and with them the records chosen by
+dictionary index (a flag per entry, ``flags[indices]``, the other columns taken by row number
+through a filter DuckDB pushes into the scan): 9.1-10.7 for the match against this plan's
+9.5-9.9 in the same runs, at twice the memory (1.8 GiB), because pyarrow's read of the
+dictionaries alone costs a plain scan (it hashes every row group's dictionary), the flags hash
+the 12.6M entries again, and a row-number filter decodes no less than the name join;
+grouping by ``hash(qname)`` (2.4, but a 64-bit hash that is not collision-resistant would let
+a crafted name hide behind a popular one); a suffix test pushed into the scan as a filter
+(evaluated per dictionary entry, but DuckDB's string functions cost 10 or more); suffixes by
+label count from lists (0.8 against the recursive CTE's 0.6); LZ4 or no compression for
+``client_ip`` and ``evidence`` (0.4 and 0.7 less, for files 1.6× and 3.5× larger); a file
+index instead of the file name (no gain).
 Before the encodings of ``RECORD_PARQUET_OPTIONS`` (every column dictionary-encoded), taking
 the records back cost 5.6: a dictionary as large as its column is decoded whole.
 
