@@ -117,39 +117,6 @@ def wait_until_up() -> object:
 SEED_SCRIPT = Path(__file__).parent / "seed_portal.py"
 REPO = Path(__file__).resolve().parents[2]
 
-# Apps of the portal (issue 9) and where the site map mounts them. Until the site's
-# ``urls.py`` includes one, the served test site mounts it through a generated urlconf; an
-# app the site map already includes is left alone, so this shim retires itself once wired.
-PORTAL_MOUNTS = [
-    ("", "cleannet.server.selfcheck.urls", "selfcheck"),
-    ("malware/", "cleannet.server.encyclopedia.urls", "encyclopedia"),
-    ("alerts/", "cleannet.server.encyclopedia.alert_urls", "alerts"),
-    ("report/", "cleannet.server.reports.urls", "reports"),
-    ("triage/", "cleannet.server.reports.triage_urls", "triage"),
-    ("workspace/", "cleannet.server.workspace.urls", "workspace"),
-]
-
-_SHIM_URLS = """from django.urls import URLResolver, include, path
-
-from cleannet.server.urls import urlpatterns as _site
-
-_wired = {{p.namespace for p in _site if isinstance(p, URLResolver)}}
-urlpatterns = list(_site) + [
-    path(prefix, include(module)) for prefix, module, name in {mounts!r} if name not in _wired
-]
-"""
-
-
-def _portal_shim(directory: Path) -> dict[str, str]:
-    """Write the test settings and urlconf into ``directory``; return the env to use them."""
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / "cleannet_e2e_urls.py").write_text(_SHIM_URLS.format(mounts=PORTAL_MOUNTS))
-    (directory / "cleannet_e2e_settings.py").write_text(
-        'from cleannet.server.settings import *  # noqa: F403\nROOT_URLCONF = "cleannet_e2e_urls"\n'
-    )
-    path = os.pathsep.join(p for p in (str(directory), os.environ.get("PYTHONPATH", "")) if p)
-    return {"PYTHONPATH": path, "DJANGO_SETTINGS_MODULE": "cleannet_e2e_settings"}
-
 
 class MailCatcher:
     """An SMTP server on loopback (aiosmtpd) that keeps what the site sends."""
@@ -205,7 +172,7 @@ def portal_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PortalSite
     mail = MailCatcher()
     smtp = Controller(mail, hostname="127.0.0.1", port=_free_port())
     smtp.start()
-    env = _server_env(var_dir) | _portal_shim(var_dir / "shim")
+    env = _server_env(var_dir)
     env.update(CLEANNET_SMTP_HOST="127.0.0.1", CLEANNET_SMTP_PORT=str(smtp.port))
     command = [sys.executable, "-m", "cleannet"]
     try:

@@ -1,47 +1,22 @@
 """Fixtures of the self-check tests: the site's URLs with the self-check pages mounted, and
 a helper that records infected-system events.
-
-Until the lead includes ``cleannet.server.selfcheck.urls`` in the site map, the tests serve a
-small urlconf (a module made here) that adds it to the site's own patterns.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sys
-import types
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.test import override_settings
-from django.urls import NoReverseMatch, include, path, reverse
 from django.utils import timezone
-
-from cleannet.server import urls as site_urls
-
-URLCONF = "cleannet_selfcheck_test_urls"
-
-
-def _urlconf() -> types.ModuleType:
-    module = types.ModuleType(URLCONF)
-    patterns = list(site_urls.urlpatterns)
-    try:
-        reverse("selfcheck:check-ip")
-    except NoReverseMatch:
-        patterns.append(path("", include("cleannet.server.selfcheck.urls")))
-    module.urlpatterns = patterns  # type: ignore[attr-defined]
-    return module
 
 
 @pytest.fixture(autouse=True)
-def selfcheck_urls() -> Iterator[None]:
-    sys.modules[URLCONF] = _urlconf()
-    try:
-        with override_settings(ROOT_URLCONF=URLCONF, CLEANNET_TRUSTED_PROXIES=[]):
-            yield
-    finally:
-        del sys.modules[URLCONF]
+def no_trusted_proxies() -> Iterator[None]:
+    with override_settings(CLEANNET_TRUSTED_PROXIES=[]):
+        yield
 
 
 @pytest.fixture
