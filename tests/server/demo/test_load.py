@@ -165,3 +165,36 @@ def test_it_shows_brand_protection_at_work(world: World) -> None:
     new = set(LookalikeAlert.objects.filter(status=AlertStatus.NEW).values_list("host", flat=True))
     assert "saornaibank.example" in new  # a homoglyph lookalike waits for the analyst
     assert not new & {"www.saomaibank.example", "saomaisecurities.example", "maytre.example"}
+
+
+def test_it_publishes_a_signature_bundle_that_detects_the_test_file(
+    world: World, settings, tmp_path
+) -> None:
+    import dataclasses
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from cleannet.scanner.bundle import load_public_key, verify_bundle
+    from cleannet.server.demo.load_bundle import EICAR_SHA256
+    from cleannet.server.scanhub.models import SignatureBundle
+    from cleannet.server.scanhub.services import bundle_path, latest_bundle, public_key
+
+    key = tmp_path / "signing.pem"
+    key.write_bytes(
+        Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    settings.CLEANNET_SCANNER = dataclasses.replace(settings.CLEANNET_SCANNER, signing_key_file=key)
+    load_world(world)
+    load_world(world)
+
+    assert SignatureBundle.objects.count() == 1
+    bundle = latest_bundle()
+    assert bundle is not None
+    blob = bundle_path(bundle).read_bytes()
+    files = verify_bundle(blob, load_public_key(public_key())).files
+    assert EICAR_SHA256.encode() in files["hash-iocs.txt"]

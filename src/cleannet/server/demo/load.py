@@ -24,6 +24,7 @@ from cleannet.server.accounts.models import Organisation, User
 from cleannet.server.accounts.roles import Role
 from cleannet.server.demo.load_advisories import load_advisories
 from cleannet.server.demo.load_brands import load_brand_protection
+from cleannet.server.demo.load_bundle import publish_demo_bundle
 from cleannet.server.demo.load_reports import load_reports
 from cleannet.server.demo.world_indicators import Sighting, indicator_sightings
 from cleannet.server.demo.world_model import World
@@ -114,7 +115,8 @@ def load_world(
         brands = load_brand_protection(orgs, _analyst(world))
         load_advisories(_analyst(world))
         load_reports(orgs)
-        ticker.step()
+    publish_demo_bundle()  # a file of its own, written outside the transaction
+    ticker.step()
     return LoadSummary(
         organisations=created_orgs, users=users, autonomous_systems=created_systems,
         prefixes=prefixes, abuse_contacts=contacts, families=families, feeds=created_feeds,
