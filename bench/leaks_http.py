@@ -196,9 +196,10 @@ def _milliseconds(text: str) -> float:
 
 def parse_wrk(output: str) -> dict[str, Any]:
     """Return requests/s, latency percentiles (ms), requests and errors from ``wrk --latency``."""
-    figures: dict[str, Any] = {
-        "requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    }  # type: ignore[union-attr]
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    if rate is None:
+        raise ValueError(f"wrk printed no Requests/sec line:\n{output}")
+    figures: dict[str, Any] = {"requests_per_s": float(rate.group(1))}
     for percent, value in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", output, re.MULTILINE):
         figures[f"p{percent}_ms"] = round(_milliseconds(value), 3)
     done = re.search(r"(\d+) requests in ([\d.]+\w+)", output)

@@ -144,13 +144,13 @@ def test_the_language_switch_works_on_the_report_form(
     page.goto(portal_site.base + "/report/phishing/")
     assert page.locator("html").get_attribute("lang") == "vi"
     vietnamese = page.locator(".main-nav").inner_text()
-    page.locator('button[name="language"][value="en"]').click()
+    page.locator('.language-switch a[hreflang="en"]').click()
     page.wait_for_load_state()
     assert page.url.endswith("/report/phishing/")
     assert page.locator("html").get_attribute("lang") == "en"
     assert "Is this site fake?" in page.locator(".main-nav").inner_text()
     screenshot(page, "06-report-form-english")
-    page.locator('button[name="language"][value="vi"]').click()
+    page.locator('.language-switch a[hreflang="vi"]').click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "vi"
     assert page.locator(".main-nav").inner_text() == vietnamese

@@ -10,10 +10,10 @@ def test_it_opens_in_vietnamese_and_switches_to_english(browser: Any, served_sit
     page.goto(served_site + "/")
     assert page.locator("h1").inner_text() == "Chung tay vì không gian mạng Việt Nam sạch"
     assert page.locator("html").get_attribute("lang") == "vi"
-    page.locator('button[name="language"][value="en"]').click()
+    page.locator('.language-switch a[hreflang="en"]').click()
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Together for a clean Vietnamese cyberspace"
-    page.locator('button[name="language"][value="vi"]').click()
+    page.locator('.language-switch a[hreflang="vi"]').click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "vi"
     page.close()

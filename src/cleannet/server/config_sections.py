@@ -31,6 +31,7 @@ class BrandSettings:
     dns_nameservers: tuple[str, ...] = ()
     control_timeout: float = 5.0
     hash_cache_seconds: int = 300
+    scorer_recheck_seconds: int = 5
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,7 @@ def brand_settings(env: Mapping[str, str]) -> BrandSettings:
         dns_nameservers=_nameservers(env),
         control_timeout=_positive_number(env, "CLEANNET_BRANDS_CONTROL_TIMEOUT", 5.0),
         hash_cache_seconds=_positive_int(env, "CLEANNET_BRANDS_HASH_CACHE_SECONDS", 300),
+        scorer_recheck_seconds=_positive_int(env, "CLEANNET_BRANDS_SCORER_RECHECK_SECONDS", 5),
     )
 
 
@@ -171,6 +173,7 @@ class PortalSettings:
     trusted_proxies: tuple[str, ...] = ()
     selfcheck_cache_seconds: int = 60
     statistics_cache_seconds: int = 300
+    home_page_cache_seconds: int = 60
 
 
 def _sla_hours(env: Mapping[str, str]) -> str:
@@ -218,4 +221,5 @@ def portal_settings(env: Mapping[str, str], var_dir: Path) -> PortalSettings:
         trusted_proxies=_proxies(env),
         selfcheck_cache_seconds=_positive_int(env, "CLEANNET_SELFCHECK_CACHE_SECONDS", 60),
         statistics_cache_seconds=_positive_int(env, "CLEANNET_STATISTICS_CACHE_SECONDS", 300),
+        home_page_cache_seconds=_positive_int(env, "CLEANNET_HOME_PAGE_CACHE_SECONDS", 60),
     )

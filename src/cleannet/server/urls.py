@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 
 from cleannet.server.accounts.admin_site import admin_site
 from cleannet.server.api.urls import api
+from cleannet.server.i18n import switch_language
 
 urlpatterns = [
     path("", include("cleannet.server.portal.urls")),
@@ -27,7 +28,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api/v1/exchange/", include("cleannet.server.exchange.export_urls")),
     path("taxii2/", include("cleannet.server.exchange.taxii_urls")),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/switch/", switch_language, name="switch_language"),  # the links on every page
+    path("i18n/setlang/", set_language, name="set_language"),  # Django's POST form, kept
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

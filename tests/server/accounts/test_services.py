@@ -46,6 +46,18 @@ def test_it_finds_the_user_of_a_valid_token_and_marks_it_used(personas) -> None:
     assert ApiToken.objects.get(user=personas.isp.user).last_used_at is not None
 
 
+def test_it_marks_a_token_used_at_most_once_a_minute(personas) -> None:
+    tokens = ApiToken.objects.filter(user=personas.isp.user)
+    recently = timezone.now() - dt.timedelta(seconds=10)
+    tokens.update(last_used_at=recently)
+    assert services.user_for_token(personas.isp.token) == personas.isp.user
+    assert tokens.get().last_used_at == recently
+    long_ago = timezone.now() - services.TOKEN_USE_RESOLUTION - dt.timedelta(seconds=1)
+    tokens.update(last_used_at=long_ago)
+    assert services.user_for_token(personas.isp.token) == personas.isp.user
+    assert tokens.get().last_used_at > recently
+
+
 def test_it_refuses_a_revoked_token(personas) -> None:
     record = ApiToken.objects.get(user=personas.isp.user)
     services.revoke_api_token(personas.admin.user, record)

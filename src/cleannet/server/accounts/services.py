@@ -117,12 +117,23 @@ def revoke_api_token(actor: User | None, record: ApiToken) -> ApiToken:
     return record
 
 
+# How fresh ``ApiToken.last_used_at`` is kept: a write per API request would cost more than
+# the request itself (on SQLite, a write transaction shared by every process).
+TOKEN_USE_RESOLUTION = dt.timedelta(seconds=60)
+
+
 def user_for_token(token: str) -> User | None:
-    """Return the active user owning a usable ``token``, or None; marks the token used."""
+    """Return the active user owning a usable ``token``, or None.
+
+    Marks the token used: ``last_used_at`` is written when it is unset or older than
+    ``TOKEN_USE_RESOLUTION`` (a minute), so it tells when the token was last used to the minute.
+    """
     record = ApiToken.objects.select_related("user").filter(digest=token_digest(token)).first()
     if record is None or not record.is_usable() or not record.user.is_active:
         return None
-    ApiToken.objects.filter(pk=record.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if record.last_used_at is None or now - record.last_used_at >= TOKEN_USE_RESOLUTION:
+        ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
     return record.user
 
 

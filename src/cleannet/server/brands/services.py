@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from typing import Any
 
 import dns.resolver
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
@@ -217,9 +219,23 @@ def _store_check(actor: User | None, pk: int, error: str, definite: bool) -> Off
 
 
 # --- The scorer of every brand --------------------------------------------------------
+#
+# Each process (web workers, the stream reader) builds its own scorer and rebuilds it when the
+# registry's fingerprint changes, so a change made in one process reaches the others. Reading
+# the fingerprint costs two aggregate queries, so it is kept in the cache for
+# ``scorer_recheck_seconds()`` (5 s; the default cache is per process): another process's
+# change reaches this one within that time. A save or delete of a brand or an official domain
+# in this process drops the kept fingerprint (signals connected in ``apps``), so the process
+# that made a change scores with it at once.
 
 _scorer_lock = threading.Lock()
 _scorer_cache: dict[str, Any] = {"fingerprint": None, "scorer": None}
+FINGERPRINT_CACHE_KEY = "brands:registry-fingerprint"
+
+
+def scorer_recheck_seconds() -> float:
+    """How long the registry's fingerprint is trusted before the database is asked again."""
+    return float(settings.CLEANNET_BRANDS.scorer_recheck_seconds)
 
 
 def _registry_fingerprint() -> tuple[Any, ...]:
@@ -231,6 +247,24 @@ def _registry_fingerprint() -> tuple[Any, ...]:
         n=Count("id"), top=Max("id"), at=Max("verified_at")
     )
     return (*brands.values(), *domains.values())
+
+
+def _recent_fingerprint() -> tuple[Any, ...]:
+    fingerprint: tuple[Any, ...] | None = cache.get(FINGERPRINT_CACHE_KEY)
+    if fingerprint is None:
+        fingerprint = _registry_fingerprint()
+        seconds = scorer_recheck_seconds()
+        if seconds > 0:
+            cache.set(FINGERPRINT_CACHE_KEY, fingerprint, seconds)
+    return fingerprint
+
+
+def forget_registry_fingerprint(**_signal: Any) -> None:
+    """Make the next ``current_scorer`` read the registry's fingerprint from the database; once
+    now and once more when the transaction commits (a request running meanwhile may have
+    kept the fingerprint from before the change)."""
+    cache.delete(FINGERPRINT_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(FINGERPRINT_CACHE_KEY))
 
 
 def engine_brands() -> list[EngineBrand]:
@@ -248,8 +282,9 @@ def engine_brands() -> list[EngineBrand]:
 
 
 def current_scorer() -> Scorer:
-    """Return the scorer of every registered brand, rebuilt when brands or domains changed."""
-    fingerprint = _registry_fingerprint()
+    """Return the scorer of every registered brand, rebuilt when brands or domains changed:
+    at once for changes made in this process, within ``scorer_recheck_seconds()`` for others."""
+    fingerprint = _recent_fingerprint()
     with _scorer_lock:
         if _scorer_cache["fingerprint"] != fingerprint or _scorer_cache["scorer"] is None:
             _scorer_cache["scorer"] = Scorer(engine_brands())

@@ -50,6 +50,12 @@ def publish_advisory(
 ) -> Advisory:
     """Publish an advisory (shown from ``published_at``, now by default); return it.
 
+    The home page's warnings may lag by up to a minute: anonymous visitors get a rendering
+    of the home page kept per language for ``CLEANNET_HOME_PAGE_CACHE_SECONDS`` (60 s) in
+    each server process. Saving an advisory drops the copy of the process that saved it (the
+    portal listens to ``Advisory`` saves), not those of other processes; signed-in users and
+    the alert pages always see it at once.
+
     Raises ``ValidationError`` naming the field: a title or summary missing in either
     language, an unknown ``severity``, a bad ``link``.
     """
