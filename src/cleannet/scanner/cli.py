@@ -1,5 +1,6 @@
 """``cleannet-scan``: scan files, folders and drives (and optionally processes, connections
-and persistence places) against signature files or a signed bundle.
+and persistence places) against signature files or a signed bundle; or, without scanning,
+list, restore or purge quarantined files (cli_quarantine).
 
 Exit codes as clamscan: 0 nothing found, 1 something found, 2 errors (and nothing found);
 an upload that fails (``--upload-report``) is told on stderr and changes no exit code.
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from cleannet.core.errors import CleanNetError
 from cleannet.scanner.cli_actions import act_on_files, act_on_processes
+from cleannet.scanner.cli_quarantine import quarantine_command, run_quarantine_command
 from cleannet.scanner.cli_setup import (
     SetupError,
     build_parser,
@@ -160,6 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     check_arguments(parser, args)
+    if quarantine_command(args):
+        return run_quarantine_command(args)
     try:
         sigs = load_signatures(args)
         for problem in sigs.problems[:20]:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from cleannet.core.errors import CleanNetError, InvalidValue
 from cleannet.scanner.archive_limits import ArchiveLimits
+from cleannet.scanner.cli_quarantine import add_quarantine_options, check_quarantine_arguments
 from cleannet.scanner.engine import MiB, ScanLimits
 from cleannet.scanner.messages import LANGUAGES, language_from_environment
 from cleannet.scanner.signatures import SignatureSet, signature_file_kind
@@ -67,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cleannet-scan",
         description="Scan files, folders and drives for malware with CleanNet signatures.",
-        epilog="Exit codes: 0 nothing found, 1 something found, 2 errors. See docs/scanner.md.",
+        epilog="Exit codes: 0 nothing found (a quarantine command: done), 1 something found, "
+        "2 errors (a quarantine command: refused or failed). See docs/scanner.md.",
     )
     add = parser.add_argument
     add("paths", nargs="*", metavar="PATH", help="files, folders or drives to scan")
@@ -87,7 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="end detected processes, asking for each (implies --processes)",
     )
-    add("--yes", action="store_true", help="with --delete or --end-processes: do not ask")
+    add(
+        "--yes",
+        action="store_true",
+        help="with --delete, --end-processes, --restore or --purge-quarantine: do not ask",
+    )
     add(
         "--workers",
         type=_positive,
@@ -123,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="where compiled YARA rules are cached",
     )
     _add_report_options(parser)
+    add_quarantine_options(parser)
     return parser
 
 
@@ -158,6 +165,9 @@ def _hub_of(bundle_url: str) -> str:
 
 def check_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Refuse option combinations that make no sense, before anything is scanned."""
+    if check_quarantine_arguments(parser, args):
+        args.lang = args.lang or language_from_environment()
+        return
     if args.quarantine and args.delete:
         parser.error("choose --quarantine or --delete, not both")
     if args.delete and not args.yes and not sys.stdin.isatty():

@@ -71,6 +71,11 @@ class QuarantineEntry:
     scheme: str = SCHEME
 
 
+# Readable entries and the problems met (a module-level alias: inside ``Quarantine`` the
+# name ``list`` is the method).
+Survey = tuple[list[QuarantineEntry], list[str]]
+
+
 def _fsync_directory(directory: Path) -> None:
     with contextlib.suppress(OSError):  # opening a directory fails on Windows
         fd = os.open(directory, os.O_RDONLY)
@@ -218,13 +223,22 @@ class Quarantine:
 
     def list(self) -> list[QuarantineEntry]:
         """Every readable entry, oldest first; an unreadable manifest is logged and skipped."""
-        entries = []
+        entries, problems = self.survey()
+        for problem in problems:
+            log.warning("%s", problem)
+        return entries
+
+    def survey(self) -> Survey:
+        """Every readable entry, oldest first, and one message per unreadable manifest."""
+        entries: list[QuarantineEntry] = []
+        problems: list[str] = []
         for entry_id in self._ids():
             try:
                 entries.append(self.get(entry_id))
             except QuarantineError as exc:
-                log.warning("%s", exc)
-        return sorted(entries, key=lambda entry: (entry.quarantined_at, entry.id))
+                problems.append(str(exc))
+        entries.sort(key=lambda entry: (entry.quarantined_at, entry.id))
+        return entries, sorted(problems)
 
     def _ids(self) -> Iterator[str]:
         if not self.directory.is_dir():
@@ -232,6 +246,11 @@ class Quarantine:
         for manifest in self.directory.glob("*.json"):
             if _ENTRY_ID.fullmatch(manifest.stem):
                 yield manifest.stem
+
+    def holds(self, entry_id: str) -> bool:
+        """True when anything of entry ``entry_id`` (manifest or encoded copy) is in the store;
+        raises ``QuarantineError`` for a malformed id."""
+        return any(path.exists() for path in self._paths(entry_id))
 
     def delete(self, entry_id: str) -> None:
         """Remove the entry for good (its encoded copy and manifest)."""
@@ -262,6 +281,8 @@ class Quarantine:
         target = Path(to) if to is not None else Path(entry.original_path)
         if not target.parent.is_dir():
             raise QuarantineError(f"{target}: directory {target.parent} does not exist")
+        if target.is_dir():
+            raise QuarantineError(f"{target}: is a folder; name the file to restore into")
         if target.exists() and not overwrite:
             raise QuarantineError(f"{target}: a file is already there (ask to overwrite)")
         part = self._decode_beside(entry, binary, target)

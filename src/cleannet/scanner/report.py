@@ -20,6 +20,7 @@ __all__ = [
     "INFORMATIONAL_REASONS",
     "REPORT_SCHEMA_VERSION",
     "counts_as_error",
+    "human_size",
     "report_to_dict",
     "summary_text",
     "write_json_report",
@@ -77,7 +78,8 @@ def write_json_report(
     os.replace(temporary, target)
 
 
-def _size(count: int) -> str:
+def human_size(count: int) -> str:
+    """``1536`` → ``"1.5 KiB"``; whole bytes below 1 KiB, one decimal above, up to GiB."""
     for unit in ("bytes", "KiB", "MiB", "GiB"):
         if count < 1024 or unit == "GiB":
             return f"{count} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
@@ -109,7 +111,12 @@ def summary_text(report: ScanReport, *, max_lines: int = 50, lang: str = "en") -
         say("summary_title"),
         say("bundle", version=report.bundle_version or say("local_files")),
         say("scanned_files", files=t.files, archives=t.archives),
-        say("data_scanned", size=_size(t.bytes), seconds=f"{t.seconds:.2f}", speed=f"{speed:.1f}"),
+        say(
+            "data_scanned",
+            size=human_size(t.bytes),
+            seconds=f"{t.seconds:.2f}",
+            speed=f"{speed:.1f}",
+        ),
         say("detections", count=t.detections),
         say("not_scanned_total", count=t.unscanned, errors=t.errors),
     ]
