@@ -13,7 +13,7 @@ from django.utils import translation
 from cleannet.server.accounts.models import AuditEntry
 from cleannet.server.brands import services as brand_services
 from cleannet.server.brands.alerts import confirmed_fakes
-from cleannet.server.brands.models import Brand
+from cleannet.server.brands.models import Brand, LookalikeAlert
 from cleannet.server.intel.models import Event, Indicator
 from cleannet.server.reports import triage_services as triage
 
@@ -79,6 +79,19 @@ def test_a_site_that_scores_nothing_is_listed_under_the_chosen_brand(
     assert change.effects is not None and change.effects.fake_host is not None
     answer = _url_check(api_client, personas.isp, "http://quick-pay-shop.example/")
     assert answer["verdict"] == "confirmed-fake"
+
+
+def test_brand_protection_lists_the_unscored_site_in_the_analysts_name(
+    personas, brand, file_report
+) -> None:
+    report, _ = file_report(target_url="http://quick-pay-shop.example/pay")
+    _confirm(personas.analyst.user, report, brand=brand)
+    alert = LookalikeAlert.objects.get(host="quick-pay-shop.example")
+    assert (alert.brand, alert.source, alert.status) == (brand, "report", "confirmed")
+    assert alert.url == "http://quick-pay-shop.example/pay"
+    assert report.tracking_number in alert.decision_note
+    listing = AuditEntry.objects.get(action="lookalike_alert.report", object_id=str(alert.pk))
+    assert listing.actor == personas.analyst.user
 
 
 def test_without_a_brand_an_unscored_site_stays_an_indicator_with_a_warning(

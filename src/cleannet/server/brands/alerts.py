@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cleannet.core.errors import InvalidValue
-from cleannet.core.indicators.domain import normalise_domain
+from cleannet.core.indicators.domain import normalise_domain, registrable_domain
 from cleannet.engines.lookalike.blocklists import BlockEntry
 from cleannet.engines.lookalike.model import Verdict
 from cleannet.server.accounts.audit import record_change, snapshot
@@ -180,6 +180,24 @@ def _decide(
     return locked
 
 
+def _fake_host(host: str) -> str:
+    """Return ``host`` normalised if it may be listed as a fake; ``ValidationError`` on
+    ``host`` when it is not a domain name or lies under a verified official domain."""
+    try:
+        name = normalise_domain(host)
+    except InvalidValue as error:
+        raise ValidationError({"host": error.reason}) from None
+    owner = official_owner(name)
+    if owner is not None:
+        raise ValidationError(
+            {
+                "host": _("%(host)s lies under %(domain)s, an official domain of %(brand)s.")
+                % {"host": name, "domain": owner.domain, "brand": owner.brand.name}
+            }
+        )
+    return name
+
+
 @transaction.atomic
 def confirm_alert(actor: User, alert: LookalikeAlert, note: str = "") -> LookalikeAlert:
     """An analyst confirms ``alert`` as a fake site: it is listed publicly and blocked.
@@ -188,18 +206,50 @@ def confirm_alert(actor: User, alert: LookalikeAlert, note: str = "") -> Lookali
     verified official domain (an official site is never blocked).
     """
     _require_authority(actor)
-    try:
-        normalise_domain(alert.host)
-    except InvalidValue as error:
-        raise ValidationError({"host": error.reason}) from None
-    owner = official_owner(alert.host)
-    if owner is not None:
-        raise ValidationError(
-            {
-                "host": _("%(host)s lies under %(domain)s, an official domain of %(brand)s.")
-                % {"host": alert.host, "domain": owner.domain, "brand": owner.brand.name}
-            }
-        )
+    _fake_host(alert.host)
+    return _decide(actor, alert, AlertStatus.CONFIRMED, note, "lookalike_alert.confirm")
+
+
+REPORTED_REASON = {
+    "code": "reported",
+    "text": "Reported as a fake site and confirmed by the authority.",
+    "points": 0,
+    "detail": "",
+}
+
+
+def _upsert_reported(actor: User, brand: Brand, host: str, url: str) -> LookalikeAlert:
+    """Create or update the alert of (brand, host) as reported; audited as one entry."""
+    now = timezone.now()
+    alert = LookalikeAlert.objects.select_for_update().filter(brand=brand, host=host).first()
+    before = snapshot(alert) if alert is not None else None
+    if alert is None:
+        alert = LookalikeAlert(brand=brand, host=host, score=0, first_seen=now, seen_count=0)
+    alert.registrable = alert.registrable or (registrable_domain(host) or "")
+    alert.url = alert.url or url.strip()[:2000]
+    if not any(r.get("code") == "reported" for r in alert.reasons):
+        alert.reasons = [*alert.reasons, dict(REPORTED_REASON)]
+    alert.source, alert.last_seen, alert.seen_count = AlertSource.REPORT, now, alert.seen_count + 1
+    alert.save()
+    record_change(actor, "lookalike_alert.report", alert, before, snapshot(alert))
+    return alert
+
+
+@transaction.atomic
+def record_reported_fake(
+    actor: User, host: str, brand: Brand, url: str = "", note: str = ""
+) -> LookalikeAlert:
+    """List ``host`` as a confirmed fake of ``brand`` on a report's word; return its alert.
+
+    For a site someone reported and an analyst confirmed that the scorer does not see as a
+    lookalike of ``brand``: the (brand, host) alert is created (score 0) or updated, with
+    source ``report`` and a ``reported`` reason, then confirmed with ``note``. Audited
+    (``lookalike_alert.report`` then ``lookalike_alert.confirm``). Raises
+    ``PermissionDenied`` unless ``actor`` is the authority's staff, and ``ValidationError``
+    on ``host`` when it is not a domain name or lies under a verified official domain.
+    """
+    _require_authority(actor)
+    alert = _upsert_reported(actor, brand, _fake_host(host), url)
     return _decide(actor, alert, AlertStatus.CONFIRMED, note, "lookalike_alert.confirm")
 
 

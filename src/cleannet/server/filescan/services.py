@@ -36,7 +36,7 @@ from cleannet.server.filescan.signatures import (
     signature_source,
 )
 from cleannet.server.filescan.slots import ScannerBusy, scan_slot
-from cleannet.server.filescan.storage import Intake, SampleTooLarge
+from cleannet.server.filescan.storage import Intake, SampleTooLarge, sink_stream
 
 __all__ = [
     "FileScanOptions",
@@ -53,6 +53,7 @@ __all__ = [
     "current_signatures",
     "find_verdict",
     "purge_expired_samples",
+    "sink_stream",
     "submit_sample",
 ]
 

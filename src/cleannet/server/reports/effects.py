@@ -4,8 +4,9 @@
   becomes a *confirmed fake* in brand protection (the blocklists, the hash-prefix list and
   the URL check then answer "confirmed-fake"). The host is first scored like any name
   (``record_names`` with source ``report``); if it does not score as a lookalike of a
-  brand, the brand the analyst names is used. Without either it stays an indicator only,
-  and the result says why.
+  brand, brand protection lists it under the brand the analyst names
+  (``record_reported_fake``). Without either it stays an indicator only, and the result
+  says why.
 - A confirmed **malware** report with an IP address: one event (classification
   ``infected-system``, feed ``reports``) about that address, attributed like any event.
 
@@ -28,10 +29,10 @@ from cleannet.core.errors import InvalidEvent, InvalidIndicator
 from cleannet.core.event import Event
 from cleannet.core.indicators.domain import normalise_domain
 from cleannet.core.indicators.url import url_host
-from cleannet.server.accounts.audit import record_change, snapshot
+from cleannet.server.accounts.audit import record_change
 from cleannet.server.accounts.models import User
-from cleannet.server.brands.alerts import confirm_alert, record_names
-from cleannet.server.brands.models import AlertSource, AlertStatus, Brand, LookalikeAlert
+from cleannet.server.brands.alerts import confirm_alert, record_names, record_reported_fake
+from cleannet.server.brands.models import AlertSource, Brand, LookalikeAlert
 from cleannet.server.intel import services as intel
 from cleannet.server.intel.models import Feed, Tlp
 from cleannet.server.reports.models import Report, ReportKind
@@ -123,8 +124,25 @@ def _phishing(
             _("An IP address cannot be listed as a fake site; it is an indicator.")
         )
         return
-    alert = _scored_alert(url or host, host, brand) or _reported_alert(brand, host, url, report)
-    if alert is None:
+    _list_fake(actor, report, (url, host), brand, effects)
+
+
+def _list_fake(
+    actor: User,
+    report: Report,
+    target: tuple[str, str],
+    brand: Brand | None,
+    effects: ConfirmationEffects,
+) -> None:
+    """Make ``target`` (url, host) a confirmed fake in brand protection, if it can be."""
+    url, host = target
+    note = _("Confirmed from report %(tracking)s") % {"tracking": report.tracking_number}
+    alert = _scored_alert(url or host, host, brand)
+    if alert is not None:
+        alert = confirm_alert(actor, alert, note=note)
+    elif brand is not None:
+        alert = record_reported_fake(actor, host, brand, url=url, note=note)
+    else:
         effects.warnings.append(
             _(
                 "%(host)s does not look like a registered brand, and no brand was chosen: "
@@ -133,11 +151,6 @@ def _phishing(
             % {"host": host}
         )
         return
-    confirm_alert(
-        actor,
-        alert,
-        note=_("Confirmed from report %(tracking)s") % {"tracking": report.tracking_number},
-    )
     effects.fake_host = alert.host
 
 
@@ -148,41 +161,6 @@ def _scored_alert(name: str, host: str, brand: Brand | None) -> LookalikeAlert |
     if brand is not None:
         alerts = alerts.filter(brand=brand)
     return alerts.order_by("-score", "id").first()
-
-
-def _reported_alert(
-    brand: Brand | None, host: str, url: str, report: Report
-) -> LookalikeAlert | None:
-    """Create the alert of a reported fake that did not score as a lookalike of ``brand``.
-
-    Brand protection has no service for an alert that is not scored (see the report of
-    this change); this is the one place that writes one, audited like ``record_names``.
-    """
-    if brand is None:
-        return None
-    now = timezone.now()
-    reason = {
-        "code": "reported",
-        "text": f"Reported and confirmed (report {report.tracking_number})",
-        "points": 0,
-        "detail": "",
-    }
-    alert, created = LookalikeAlert.objects.get_or_create(
-        brand=brand,
-        host=host,
-        defaults={
-            "url": url[:2000],
-            "score": 0,
-            "reasons": [reason],
-            "source": AlertSource.REPORT,
-            "first_seen": now,
-            "last_seen": now,
-            "status": AlertStatus.NEW,
-        },
-    )
-    if created:
-        record_change(None, "lookalike_alert.create", alert, after=snapshot(alert))
-    return alert
 
 
 # --- Malware ----------------------------------------------------------------------------

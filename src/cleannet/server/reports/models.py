@@ -179,7 +179,8 @@ class AttachmentVerdict(models.TextChoices):
 class ReportAttachment(models.Model):
     """A file sent with a report. ``stored_path`` is outside every served directory (mode
     0600); ``original_name`` is only ever shown, never used as a path. ``detections`` is a
-    list of detection names."""
+    list of detection names. Once ``file_deleted_at`` is set the file is gone for this row
+    (the same content may stay on disk for another report's attachment)."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
     original_name = models.CharField(_("file name"), max_length=255)
@@ -194,6 +195,8 @@ class ReportAttachment(models.Model):
     )
     detections = models.JSONField(_("detections"), default=list, blank=True)
     created_at = models.DateTimeField(_("received"), default=timezone.now)
+    # Set when retention deleted the file (``retention``); the hash and verdict stay.
+    file_deleted_at = models.DateTimeField(_("file deleted"), null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

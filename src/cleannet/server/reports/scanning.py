@@ -9,7 +9,6 @@ from django.db import transaction
 
 from cleannet.server.accounts.audit import record_change, snapshot
 from cleannet.server.filescan import services as filescan
-from cleannet.server.filescan.storage import sink_stream
 from cleannet.server.reports.attachments import read_chunks
 from cleannet.server.reports.models import AttachmentVerdict, ReportAttachment
 
@@ -20,7 +19,7 @@ def _scan(path: Path) -> tuple[str, list[str]]:
     """Return (verdict, detection names); raises ``ScannerBusy`` so the task retries."""
     opts = filescan.current_options()
     try:
-        intake = sink_stream(opts.directory, opts.max_bytes, read_chunks(path))
+        intake = filescan.sink_stream(opts.directory, opts.max_bytes, read_chunks(path))
     except filescan.SampleTooLarge:
         return AttachmentVerdict.UNSCANNED, []
     try:

@@ -227,7 +227,7 @@ def download_attachment(request: HttpRequest, tracking: str, pk: int) -> HttpRes
         ReportAttachment, pk=pk, report__tracking_number=tracking.upper()
     )
     path = Path(attachment.stored_path)
-    if not path.is_file():
+    if attachment.file_deleted_at is not None or not path.is_file():
         raise Http404(_("The file is no longer stored."))
     # Attachments are capped (10 MiB by default): read whole rather than streamed.
     response = HttpResponse(path.read_bytes(), content_type="application/octet-stream")

@@ -29,6 +29,7 @@ from cleannet.server.reports.forms import (
 )
 from cleannet.server.reports.forms_incident import SECTIONS, IncidentReportForm
 from cleannet.server.reports.models import MessageKind, Report, ReportKind
+from cleannet.server.reports.options import current_options
 
 # URL slug → form; the slugs are what people see in addresses.
 FORMS: dict[str, type[ReportForm]] = {
@@ -47,7 +48,8 @@ _ORGANISATION_ROLES = frozenset({Role.ORG_MEMBER, Role.ISP_OPERATOR})
 def chooser(request: HttpRequest) -> HttpResponse:
     """List the kinds of report, each with its form."""
     kinds = [(slug, ReportKind(form.kind).label) for slug, form in FORMS.items()]
-    return render(request, "reports/chooser.html", {"kinds": kinds})
+    context = {"kinds": kinds, "keep_days": current_options().keep_attachment_days}
+    return render(request, "reports/chooser.html", context)
 
 
 def _organisation(request: HttpRequest) -> Any:
@@ -80,7 +82,13 @@ def _new_report(form: ReportForm) -> services.NewReport:
 def _form_page(
     request: HttpRequest, slug: str, form: ReportForm, status: int = 200, **extra: Any
 ) -> HttpResponse:
-    context = {"form": form, "slug": slug, "kind_label": ReportKind(form.kind).label, **extra}
+    context = {
+        "form": form,
+        "slug": slug,
+        "kind_label": ReportKind(form.kind).label,
+        "keep_days": current_options().keep_attachment_days,
+        **extra,
+    }
     if isinstance(form, IncidentReportForm):
         context["sections"] = [(title, [form[name] for name in names]) for title, names in SECTIONS]
     return render(request, "reports/form.html", context, status=status)

@@ -43,6 +43,10 @@ TEXTS: dict[str, str] = {
     "lure-word": gettext_noop("A lure word fakes use: %(detail)s."),
     "ip-host": gettext_noop("The URL's host is a bare IP address: %(detail)s."),
 }
+# Reasons the server stores itself: ``alerts.record_reported_fake`` (same English text).
+SERVER_TEXTS: dict[str, str] = {
+    "reported": gettext_noop("Reported as a fake site and confirmed by the authority."),
+}
 
 
 @register.filter
@@ -50,7 +54,8 @@ def reason_text(reason: Any) -> str:
     """Return the stored reason (a dict with code, detail, text) in the active language."""
     if not isinstance(reason, dict):
         return str(reason)
-    sentence = TEXTS.get(str(reason.get("code", "")))
+    code = str(reason.get("code", ""))
+    sentence = TEXTS.get(code) or SERVER_TEXTS.get(code)
     if sentence is None:
         return str(reason.get("text", ""))
     return gettext(sentence) % {"detail": reason.get("detail", "")}
