@@ -18,6 +18,9 @@ _DEFAULTS = {
     "CLEANNET_HUEY_BACKEND": "memory",
     "CLEANNET_SECURE_COOKIES": "0",
     "CLEANNET_LOG_LEVEL": "warning",
+    # Test servers (live_server, wsgiref) answer in short-lived threads: close each request's
+    # connection rather than leave it open when the thread ends.
+    "CLEANNET_DB_CONN_MAX_AGE": "0",
 }
 for _key, _value in _DEFAULTS.items():
     os.environ.setdefault(_key, _value)

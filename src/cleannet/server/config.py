@@ -103,6 +103,7 @@ class Config:
     debug: bool
     secret_key: str
     database_url: str
+    database_conn_max_age: int
     allowed_hosts: tuple[str, ...]
     var_dir: Path
     site_role: str
@@ -186,6 +187,7 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         debug=debug,
         secret_key=_secret_key(env, debug),
         database_url=_database_url(env, var_dir),
+        database_conn_max_age=_conn_max_age(env),
         allowed_hosts=_list(env, "CLEANNET_ALLOWED_HOSTS", "127.0.0.1,localhost"),
         var_dir=var_dir,
         site_role=site_role,
@@ -371,3 +373,11 @@ def _site_url(env: Mapping[str, str]) -> str:
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise ConfigurationError("CLEANNET_SITE_URL", f"{raw!r} is not an http(s) address")
     return raw
+
+
+def _conn_max_age(env: Mapping[str, str]) -> int:
+    """Seconds a request thread keeps its database connection (0: closed after each request)."""
+    raw = (_get(env, "CLEANNET_DB_CONN_MAX_AGE") or "60").strip()
+    if not raw.isdigit():
+        raise ConfigurationError("CLEANNET_DB_CONN_MAX_AGE", f"{raw!r} is not a whole number ≥ 0")
+    return int(raw)

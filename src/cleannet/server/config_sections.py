@@ -170,6 +170,7 @@ class PortalSettings:
     reports_per_hour_per_client: int = 10
     reports_per_day_per_email: int = 5
     reports_sla_hours: str = ""
+    reports_keep_attachment_days: int = 90
     trusted_proxies: tuple[str, ...] = ()
     selfcheck_cache_seconds: int = 60
     statistics_cache_seconds: int = 300
@@ -202,6 +203,13 @@ def _proxies(env: Mapping[str, str]) -> tuple[str, ...]:
     return proxies
 
 
+def _days(env: Mapping[str, str], key: str, default: int) -> int:
+    raw = (_get(env, key) or str(default)).strip()
+    if not raw.isdigit():
+        raise ConfigurationError(key, f"{raw!r} is not a number of days (0 or more)")
+    return int(raw)
+
+
 def _directory_or(env: Mapping[str, str], key: str, default: Path) -> Path:
     raw = (_get(env, key) or "").strip()
     return Path(raw).resolve() if raw else default
@@ -218,6 +226,7 @@ def portal_settings(env: Mapping[str, str], var_dir: Path) -> PortalSettings:
         reports_per_hour_per_client=_positive_int(env, "CLEANNET_REPORTS_PER_HOUR_PER_CLIENT", 10),
         reports_per_day_per_email=_positive_int(env, "CLEANNET_REPORTS_PER_DAY_PER_EMAIL", 5),
         reports_sla_hours=_sla_hours(env),
+        reports_keep_attachment_days=_days(env, "CLEANNET_REPORTS_KEEP_ATTACHMENT_DAYS", 90),
         trusted_proxies=_proxies(env),
         selfcheck_cache_seconds=_positive_int(env, "CLEANNET_SELFCHECK_CACHE_SECONDS", 60),
         statistics_cache_seconds=_positive_int(env, "CLEANNET_STATISTICS_CACHE_SECONDS", 300),

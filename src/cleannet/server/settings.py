@@ -51,6 +51,7 @@ CLEANNET_REPORTS_MAX_ATTACHMENTS = CONFIG.portal.reports_max_attachments
 CLEANNET_REPORTS_PER_HOUR_PER_CLIENT = CONFIG.portal.reports_per_hour_per_client
 CLEANNET_REPORTS_PER_DAY_PER_EMAIL = CONFIG.portal.reports_per_day_per_email
 CLEANNET_REPORTS_SLA_HOURS = CONFIG.portal.reports_sla_hours
+CLEANNET_REPORTS_KEEP_ATTACHMENT_DAYS = CONFIG.portal.reports_keep_attachment_days
 CLEANNET_TRUSTED_PROXIES = CONFIG.portal.trusted_proxies
 CLEANNET_DOWNLOADS_DIR = CONFIG.portal.downloads_dir
 CLEANNET_SELFCHECK_CACHE_SECONDS = CONFIG.portal.selfcheck_cache_seconds
@@ -135,11 +136,15 @@ TEMPLATES = [
     },
 ]
 
-# Persistent connections (each request thread keeps its own for up to a minute): opening one
-# costs more than a page's queries (SQLite: open + PRAGMAs ~1.5 ms; PostgreSQL: a TCP and auth
-# round trip). Safe: requests run in autocommit, so no transaction or snapshot outlives one, and
-# gunicorn forks before the application is loaded (no connection crosses a fork).
-DATABASES = {"default": dj_database_url.parse(CONFIG.database_url, conn_max_age=60)}
+# Persistent connections (each request thread keeps its own for CLEANNET_DB_CONN_MAX_AGE, a
+# minute by default): opening one costs more than a page's queries (SQLite: open + PRAGMAs
+# ~1.5 ms; PostgreSQL: a TCP and auth round trip). Safe: requests run in autocommit, so no
+# transaction or snapshot outlives one, and gunicorn forks before the application is loaded (no
+# connection crosses a fork). The tests use 0: their servers' short-lived request threads would
+# otherwise end holding connections.
+DATABASES = {
+    "default": dj_database_url.parse(CONFIG.database_url, conn_max_age=CONFIG.database_conn_max_age)
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the web process and the worker share one file; the PRAGMAs
     # run once per connection, so once a minute per thread with persistent connections.
