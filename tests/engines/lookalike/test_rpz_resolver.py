@@ -96,13 +96,19 @@ class Resolver:
 
 
 def _free_port() -> int:
-    # named needs the port on UDP and TCP; the race with another process is accepted.
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
-        udp.bind(("127.0.0.1", 0))
-        port = int(udp.getsockname()[1])
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
-            tcp.bind(("127.0.0.1", port))
-    return port
+    # named needs the port on UDP and TCP: take a free UDP port and retry when its TCP twin is
+    # taken. The race with another process between here and named's start is accepted.
+    for _ in range(100):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+            udp.bind(("127.0.0.1", 0))
+            port = int(udp.getsockname()[1])
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
+                try:
+                    tcp.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+                return port
+    raise RuntimeError("no port free on both UDP and TCP")
 
 
 def _wait_until_answering(resolver: Resolver, process: subprocess.Popen[bytes]) -> None:
