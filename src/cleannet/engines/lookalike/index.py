@@ -46,6 +46,7 @@ _LONG_TYPO_LENGTH = 6
 _LONG_KEYWORD = 8
 _MIN_KEPT = 3
 _CACHE_SIZE = 1 << 16
+_EDGE = 3
 
 Kind = Literal["keyword", "official"]
 
@@ -115,6 +116,9 @@ class BrandIndex:
             self._add(brand)
         self._automaton = self._build_automaton()
         self._deletion_index = self._build_deletion_index()
+        # The first and last three characters of every variant (see ``_similar``).
+        self._heads = frozenset(variant[:_EDGE] for variant in self._deletion_index)
+        self._tails = frozenset(variant[-_EDGE:] for variant in self._deletion_index)
         self.similar = functools.lru_cache(maxsize=_CACHE_SIZE)(self._similar)
 
     def _add(self, brand: Brand) -> None:
@@ -195,12 +199,23 @@ class BrandIndex:
         length = len(folded)
         if length < _MIN_TYPO_LENGTH - 1:
             return ()
-        candidates: set[tuple[str, str]] = set()
         index = self._deletion_index
-        for variant in (folded, *(folded[:i] + folded[i + 1 :] for i in range(length))):
-            pairs = index.get(variant)
+        # A deletion past the first three characters keeps them, one before the last three
+        # keeps those: when no variant of the index starts (ends) with them, only deletions
+        # among the first (last) three can match. Most tokens of a stream share neither.
+        head = folded[:_EDGE] in self._heads
+        tail = folded[-_EDGE:] in self._tails
+        candidates: set[tuple[str, str]] = set()
+        pairs = index.get(folded) if head and tail else None
+        if pairs:
+            candidates.update(pairs)
+        first = 0 if tail else max(0, length - _EDGE)
+        for i in range(first, length if head else min(_EDGE, length)):
+            pairs = index.get(folded[:i] + folded[i + 1 :])
             if pairs:
                 candidates.update(pairs)
+        if not candidates:
+            return ()
         return tuple(self._confirmed(folded, candidates))
 
     def _confirmed(self, folded: str, candidates: set[tuple[str, str]]) -> Iterator[Similar]:

@@ -29,6 +29,9 @@ _ASCII_HOST = re.compile(
 _BAD_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffd]")
 _URL_MARKS = ("/", "?", "#", "@", ":")
 _DOTTED_QUAD = re.compile(r"[0-9]+(?:\.[0-9]+){3}")
+# The bulk of a stream: a plain lower-case ASCII name, maybe ``*.`` and a trailing dot. Such a
+# text holds no bad character and no URL mark, so it takes the steps below in one match.
+_PLAIN_NAME = re.compile(r"(?:\*\.)?(" + _ASCII_HOST.pattern + r")\.?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +92,11 @@ def parse_name(text: str) -> ParsedName:
     if not isinstance(text, str):
         raise InvalidValue(_FIELD, text, f"is a {type(text).__name__}, not text")
     stripped = text.strip()
+    plain = _PLAIN_NAME.fullmatch(stripped)
+    if plain is not None:
+        host = plain[1]
+        if len(host) <= _MAX_NAME and "xn--" not in host:
+            return ParsedName(host=host)
     if not stripped:
         raise InvalidValue(_FIELD, text, "is empty")
     _refuse_bad_encoding(stripped)

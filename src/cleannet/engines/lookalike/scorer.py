@@ -19,6 +19,7 @@ with or without scheme; ``names.parse_name``), then:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -53,6 +54,7 @@ _MAX_LURE_WORDS = 2
 _MIN_TYPO_TOKEN = 4
 _SHORT = 3
 _MEDIUM = 5
+_CACHE_SIZE = 1 << 16
 _PATH_WORDS = re.compile(r"[^a-z0-9]+")
 
 
@@ -79,6 +81,7 @@ class Scorer:
     ) -> None:
         self.index = BrandIndex(brands)
         self.lexicon = Lexicon(lure_words, risky_suffixes)
+        self._label_typos = functools.lru_cache(maxsize=_CACHE_SIZE)(self._label_typo_pairs)
 
     def score(self, text: str) -> Verdict:
         """Return the verdict for one host name, ``*.`` name or URL.
@@ -162,12 +165,21 @@ class Scorer:
 
     def _typos(self, view: HostView) -> list[tuple[int, str, Similar]]:
         typos: list[tuple[int, str, Similar]] = []
-        for index in range(len(view.labels) - 1):
-            label = view.looks_labels[index] if index in view.idn else view.labels[index]
-            for token in _typo_tokens(label):
-                if not self.index.is_keyword(token) and not self.lexicon.is_word(token):
-                    typos.extend((index, token, similar) for similar in self.index.similar(token))
+        labels, idn = view.labels, view.idn
+        for index in range(len(labels) - 1):
+            label = view.looks_labels[index] if index in idn else labels[index]
+            if len(label) >= _MIN_TYPO_TOKEN:  # shorter labels hold no token long enough
+                typos.extend((index, token, similar) for token, similar in self._label_typos(label))
         return typos
+
+    def _label_typo_pairs(self, label: str) -> tuple[tuple[str, Similar], ...]:
+        # Cached per label (``label_typos``): ``www``, ``mail``, ``api``, ``com`` … recur.
+        return tuple(
+            (token, similar)
+            for token in _typo_tokens(label)
+            if not self.index.is_keyword(token) and not self.lexicon.is_word(token)
+            for similar in self.index.similar(token)
+        )
 
     def _path_evidence(self, path: str) -> tuple[list[Match], list[str]]:
         if not path or path == "/":
