@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 import os
 import platform
 import statistics
-import subprocess
 from pathlib import Path
 from typing import Any
+
+from code_state import code_state
 
 TARGET_ROWS_PER_S = 100_000
 TARGET_PEAK_MIB = 1024
@@ -54,20 +54,8 @@ def source_state(root: Path) -> dict[str, Any]:
     The digest covers ``src/cleannet/engines/feeds/**/*.py`` as they were on disk, since the
     engine may be measured before it is committed.
     """
-    feeds = root / "src/cleannet/engines/feeds"
-    digest = hashlib.sha256()
-    for path in sorted(feeds.rglob("*.py")):
-        digest.update(str(path.relative_to(feeds)).encode() + b"\0" + path.read_bytes())
-    git = ["git", "-C", str(root)]
-    head = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True)  # noqa: S603
-    status = subprocess.run(  # noqa: S603
-        [*git, "status", "--porcelain", "--", str(feeds)], capture_output=True, text=True
-    )
-    return {
-        "git_head": head.stdout.strip() or None,
-        "feeds_sha256": digest.hexdigest()[:16],
-        "feeds_uncommitted": bool(status.stdout.strip()),
-    }
+    feeds = "src/cleannet/engines/feeds"
+    return code_state(root, "feeds", [feeds], relative_to=root / feeds)
 
 
 def describe_input(files: Any, root: Path) -> dict[str, Any]:

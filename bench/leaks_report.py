@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-import subprocess
 from pathlib import Path
 from typing import Any
+
+from code_state import code_state
 
 TARGET_LOOKUPS_PER_S = 50_000
 TARGET_HTTP_PER_S = 3_000
@@ -15,20 +15,7 @@ SOURCES = ("src/cleannet/engines/leakindex", "src/cleannet/server/leaks")
 
 def source_state(root: Path) -> dict[str, Any]:
     """Return the commit and a digest of the leak index engine and leaks app as on disk."""
-    digest = hashlib.sha256()
-    for folder in SOURCES:
-        for path in sorted((root / folder).rglob("*.py")):
-            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
-    git = ["git", "-C", str(root)]
-    head = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True)  # noqa: S603
-    status = subprocess.run(  # noqa: S603
-        [*git, "status", "--porcelain", "--", *SOURCES], capture_output=True, text=True
-    )
-    return {
-        "git_head": head.stdout.strip() or None,
-        "leaks_sha256": digest.hexdigest()[:16],
-        "leaks_uncommitted": bool(status.stdout.strip()),
-    }
+    return code_state(root, "leaks", SOURCES)
 
 
 def add_rates(stage: dict[str, Any]) -> dict[str, Any]:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
+from code_state import code_state
 from ingest_report import machine
 
 __all__ = ["add_rates", "describe_input", "judge", "machine", "one_line", "render", "source_state"]
@@ -70,20 +69,8 @@ def one_line(figures: dict[str, Any]) -> str:
 
 def source_state(root: Path) -> dict[str, Any]:
     """Return which code was measured: the commit and a digest of the matching engine's files."""
-    package = root / "src/cleannet/engines/matching"
-    digest = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
-        digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
-    git = ["git", "-C", str(root)]
-    head = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True)  # noqa: S603
-    status = subprocess.run(  # noqa: S603
-        [*git, "status", "--porcelain", "--", str(package)], capture_output=True, text=True
-    )
-    return {
-        "git_head": head.stdout.strip() or None,
-        "matching_sha256": digest.hexdigest()[:16],
-        "matching_uncommitted": bool(status.stdout.strip()),
-    }
+    package = "src/cleannet/engines/matching"
+    return code_state(root, "matching", [package], relative_to=root / package)
 
 
 def describe_input(data: Any, root: Path) -> dict[str, Any]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-import subprocess
 from pathlib import Path
 from typing import Any
+
+from code_state import code_state
 
 # The issue's targets; the p99 bound is read as applying to both pages.
 TARGETS = {"home": 2_000, "check_ip": 1_000}
@@ -27,29 +27,9 @@ PAGE_NAMES = {
 }
 
 
-def _files(root: Path) -> list[Path]:
-    found: list[Path] = []
-    for name in SOURCES:
-        path = root / name
-        found += sorted(path.rglob("*")) if path.is_dir() else [path] if path.exists() else []
-    return [path for path in found if path.is_file() and path.suffix in {".py", ".html"}]
-
-
 def source_state(root: Path) -> dict[str, Any]:
     """Return the commit and a digest of the measured apps' code and templates as on disk."""
-    digest = hashlib.sha256()
-    for path in _files(root):
-        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
-    git = ["git", "-C", str(root)]
-    head = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True)  # noqa: S603
-    status = subprocess.run(  # noqa: S603
-        [*git, "status", "--porcelain", "--", *SOURCES], capture_output=True, text=True
-    )
-    return {
-        "git_head": head.stdout.strip() or None,
-        "portal_sha256": digest.hexdigest()[:16],
-        "portal_uncommitted": bool(status.stdout.strip()),
-    }
+    return code_state(root, "portal", SOURCES, suffixes=(".py", ".html"))
 
 
 def meets(run: dict[str, Any], rate: float) -> bool:

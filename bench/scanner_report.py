@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-import subprocess
 from pathlib import Path
 from typing import Any
+
+from code_state import code_state
 
 TARGET_RATIO_TO_CLAMSCAN = 5.0
 TARGET_ONE_PROCESS_MIB_S = 150.0
@@ -15,20 +15,7 @@ MIB = 2**20
 
 def source_state(root: Path) -> dict[str, Any]:
     """Return the commit and a digest of the scanner package as on disk."""
-    digest = hashlib.sha256()
-    for folder in SOURCES:
-        for path in sorted((root / folder).rglob("*.py")):
-            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
-    git = ["git", "-C", str(root)]
-    head = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True)  # noqa: S603
-    status = subprocess.run(  # noqa: S603
-        [*git, "status", "--porcelain", "--", *SOURCES], capture_output=True, text=True
-    )
-    return {
-        "git_head": head.stdout.strip() or None,
-        "scanner_sha256": digest.hexdigest()[:16],
-        "scanner_uncommitted": bool(status.stdout.strip()),
-    }
+    return code_state(root, "scanner", SOURCES)
 
 
 def summarise(stage: dict[str, Any], corpus_bytes: int) -> dict[str, Any]:
