@@ -31,8 +31,9 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from cleannet.server.leaks import ratelimits, services
+from cleannet.server.leaks import services
 from cleannet.server.leaks.models import Breach
+from cleannet.server.ops import ratelimits
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -99,7 +100,7 @@ def breaches(personas: Any, leak_dir: Path) -> Breaches:
 def one_window(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep every rate-limit window the same, so a test never straddles two."""
     start = dt.datetime(2026, 3, 1, 8, tzinfo=dt.UTC)
-    monkeypatch.setattr(ratelimits, "_window_start", lambda now, window: start)
+    monkeypatch.setattr(ratelimits, "window_start", lambda now, window: start)
 
 
 # --- A real SMTP server on the loopback --------------------------------------------------

@@ -14,7 +14,7 @@ from typing import Protocol
 from django.conf import settings
 
 from cleannet.server.leaks.models import SmsOutboxMessage
-from cleannet.server.leaks.ratelimits import limit_key
+from cleannet.server.ops.ratelimits import limit_key
 
 logger = logging.getLogger(__name__)
 

@@ -1,38 +1,21 @@
-"""Fixed-window limits on filing reports, and the honeypot counter, kept in the database.
-
-A limited value (a client address, an e-mail address) is stored only as an HMAC under the
-site's secret key, so the counters never hold the value itself.
-"""
+"""Limits on filing reports (per client address, per e-mail address) and the honeypot
+counter, on the shared fixed-window mechanism of ``ops.ratelimits`` with the
+``ReportRateCounter`` table."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 
-from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
+from cleannet.server.ops import ratelimits
+from cleannet.server.ops.ratelimits import KEEP_COUNTERS, limit_key
 from cleannet.server.reports.models import ReportRateCounter
 
 HOUR = dt.timedelta(hours=1)
 DAY = dt.timedelta(days=1)
-KEEP_COUNTERS = dt.timedelta(days=2)
 _HONEYPOT = "honeypot"
-
-
-def limit_key(scope: str, value: str) -> str:
-    """Return the keyed digest (hex) that stands for ``value`` in ``scope``."""
-    secret = settings.SECRET_KEY.encode("utf-8")
-    return hmac.new(secret, scope.encode() + b"\0" + value.encode(), hashlib.sha256).hexdigest()
-
-
-def _window_start(now: dt.datetime, window: dt.timedelta) -> dt.datetime:
-    seconds = int(window.total_seconds())
-    epoch = int(now.timestamp())
-    return dt.datetime.fromtimestamp(epoch - epoch % seconds, tz=dt.UTC)
 
 
 def take(
@@ -40,16 +23,7 @@ def take(
 ) -> bool:
     """Count one use of ``value`` in ``scope``; False (nothing counted) past ``hits`` per
     ``window``."""
-    key = limit_key(scope, value)
-    start = _window_start(now or timezone.now(), window)
-    with transaction.atomic():
-        counter, _ = ReportRateCounter.objects.select_for_update().get_or_create(
-            key=key, window_start=start
-        )
-        if counter.hits >= hits:
-            return False
-        ReportRateCounter.objects.filter(pk=counter.pk).update(hits=F("hits") + 1)
-    return True
+    return ratelimits.take(ReportRateCounter, limit_key(scope, value), hits, window, now)
 
 
 def count_honeypot(now: dt.datetime | None = None) -> None:
