@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import cleannet.server.config as config_module
+import cleannet.server.config_notices as notices_module
 import cleannet.server.config_sections as sections_module
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -12,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _keys_read_by_config() -> set[str]:
     source = "".join(
         Path(module.__file__).read_text(encoding="utf-8")
-        for module in (config_module, sections_module)
+        for module in (config_module, sections_module, notices_module)
     )
     keys = set(re.findall(r'"((?:CLEANNET_|DATABASE_)[A-Z_]+)"', source))
     return keys - set(re.findall(r'"([A-Z_]+_FILE)"', source))

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from cleannet.core.errors import ConfigurationError
 from cleannet.engines.feeds.schedule import cron_fields
+from cleannet.server.config_notices import NoticeSettings, notice_settings
 from cleannet.server.config_sections import (
     BrandSettings,
     FileScanSettings,
@@ -128,6 +129,7 @@ class Config:
     scanner: ScannerSettings
     filescan: FileScanSettings
     portal: PortalSettings
+    notices: NoticeSettings
     site_url: str
 
 
@@ -214,6 +216,7 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         scanner=scanner_settings(env),
         filescan=filescan_settings(env, var_dir),
         portal=portal_settings(env, var_dir),
+        notices=notice_settings(env, _mail(env).from_address),
         site_url=_site_url(env),
     )
 

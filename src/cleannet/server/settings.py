@@ -33,6 +33,7 @@ CLEANNET_LEAKS = CONFIG.leaks
 CLEANNET_BRANDS = CONFIG.brands
 # Signature bundles for cleannet-scan (cleannet.server.scanhub): signing key, rules, TLP cap.
 CLEANNET_SCANNER = CONFIG.scanner
+CLEANNET_NOTICES = CONFIG.notices
 # The online file scan (cleannet.server.filescan): one setting per limit, so tests can change one.
 CLEANNET_FILESCAN_DIR = CONFIG.filescan.directory
 CLEANNET_FILESCAN_SIGNATURES = CONFIG.filescan.signatures
@@ -92,6 +93,7 @@ INSTALLED_APPS = [
     "cleannet.server.scanhub",
     "cleannet.server.filescan",
     "cleannet.server.encyclopedia",
+    "cleannet.server.notices",
     "cleannet.server.reports",
     "cleannet.server.selfcheck",
     "cleannet.server.workspace",
