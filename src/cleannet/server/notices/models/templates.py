@@ -61,5 +61,5 @@ class NoticeTemplate(models.Model):
         ]
 
     def __str__(self) -> str:
-        family = self.family.name if self.family_id else "*"
+        family = self.family.name if self.family is not None else "*"
         return f"{self.kind}/{self.channel}/{self.stage}/{self.language}/{family}"
