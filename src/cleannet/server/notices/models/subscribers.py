@@ -102,9 +102,7 @@ class WarningTicket(models.Model):
     number = models.CharField(_("ticket"), max_length=40, unique=True)
     subscriber = models.CharField(_("subscriber"), max_length=255, db_index=True)
     family = models.CharField(_("family"), max_length=100, blank=True)
-    state = models.CharField(
-        _("state"), max_length=12, choices=State.choices, default=State.OPEN
-    )
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.OPEN)
     stage = models.CharField(_("last stage sent"), max_length=12, blank=True)
     notices_sent = models.PositiveIntegerField(_("notices queued"), default=0)
     last_ip = models.GenericIPAddressField(_("last address"), null=True, blank=True)
@@ -114,6 +112,9 @@ class WarningTicket(models.Model):
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
     reinfected = models.BooleanField(_("re-infected"), default=False)
     reinfected_at = models.DateTimeField(_("re-infected at"), null=True, blank=True)
+    cycle = models.PositiveIntegerField(_("escalation cycle"), default=0)
+    """Incremented at each re-infection: part of the outbox key, so a second cycle's
+    reminder is a new message and not the first cycle's one found again."""
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     page_token = models.CharField(_("page token"), max_length=64, unique=True)
     redirect_active = models.BooleanField(_("redirect active"), default=False)
@@ -138,3 +139,17 @@ class WarningTicket(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class WarningTicketSequence(models.Model):
+    """The last warning ticket number issued per year (``W-<year>-<6 digits>``)."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("warning ticket sequence")
+        verbose_name_plural = _("warning ticket sequences")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
