@@ -1,5 +1,5 @@
 """An ISP operator's workspace shows their organisation's events and node counts, and
-nothing of another ISP."""
+nothing of another ISP (warning tickets and reports: ``test_isp_workspace_tracking.py``)."""
 
 from __future__ import annotations
 
@@ -81,12 +81,14 @@ def test_it_shows_the_nodes_daily_counts(personas: Any, signed_in: Callable[[str
     assert "Gammabot" in page and "Deltabot" not in page
 
 
-def test_it_says_tickets_and_campaigns_are_coming_without_inventing_any(
+def test_it_shows_empty_sections_without_inventing_tickets_or_campaigns(
     signed_in: Callable[[str], Any],
 ) -> None:
     client = signed_in("isp")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the assertions read English text
     page = client.get("/workspace/").content.decode()
-    assert "Tickets: coming with notices." in page
+    assert "No warning tickets yet." in page
+    assert "No warning has failed." in page
+    assert "Your node has not sent warning figures in this period." in page
     assert "Campaign tasks: coming with campaigns." in page
     assert "No events yet." in page

@@ -1,4 +1,5 @@
-"""The node's side of the hub's JSON API: pull indicators and events, push daily counts.
+"""The node's side of the hub's JSON API: pull indicators and events, push daily counts and
+notice counts.
 
 Plain ``urllib`` (no extra dependency), a bearer token on every request, a timeout on
 every connection and read. Redirects are refused rather than followed, because urllib
@@ -24,6 +25,7 @@ __all__ = ["MATCHABLE_KINDS", "HubClient", "HubError"]
 INDICATORS_PATH = "/api/v1/intel/indicators"
 EVENTS_PATH = "/api/v1/intel/events"
 DAILY_COUNTS_PATH = "/api/v1/node/daily-counts"
+NOTICE_COUNTS_PATH = "/api/v1/node/notice-counts"
 MATCHABLE_KINDS = ("ipv4", "ipv6", "cidr", "domain", "url")
 """The hub's indicator kinds a log can match; hashes, phones and the like are not pulled."""
 MAX_ANSWER_BYTES = 64 * 1024 * 1024
@@ -68,6 +70,16 @@ class HubClient:
         stored = answer.get("stored") if isinstance(answer, dict) else None
         if not isinstance(stored, int):
             raise HubError(f"POST {DAILY_COUNTS_PATH}: the hub's answer has no 'stored' count")
+        return stored
+
+    def send_notice_counts(self, body: Mapping[str, Any]) -> int:
+        """Send ``body`` (``since``, ``until`` and ``rows`` of ``day, family, warned, sent,
+        delivered, acknowledged, reinfected``); the hub replaces what it had for those days.
+        Return how many rows the hub stored."""
+        answer = self._request("POST", NOTICE_COUNTS_PATH, body=dict(body))
+        stored = answer.get("stored") if isinstance(answer, dict) else None
+        if not isinstance(stored, int):
+            raise HubError(f"POST {NOTICE_COUNTS_PATH}: the hub's answer has no 'stored' count")
         return stored
 
     def _pages(self, path: str, params: Mapping[str, str]) -> Iterator[dict[str, Any]]:

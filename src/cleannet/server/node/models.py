@@ -1,7 +1,8 @@
 """What a node keeps (its runs and findings) and what the hub keeps (nodes' daily counts).
 
 Subscriber identities live only in ``NodeFinding``, which exists only at the ISP's node;
-``NodeDailyCount`` at the hub has counts per day, family and indicator kind, nothing more.
+``NodeDailyCount`` at the hub has counts per day, family and indicator kind, nothing more,
+and ``NodeNoticeCount`` the node's warning figures per day and family.
 Written only through ``cleannet.server.node.services``.
 """
 
@@ -133,3 +134,39 @@ class NodeDailyCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.day} {self.family or '-'} {self.indicator_kind}"
+
+
+class NodeNoticeCount(models.Model):
+    """At the hub: what an ISP's node did about its infected subscribers on a day (UTC), per
+    family: tickets first warned, messages sent and delivered, acknowledgements, re-infections.
+
+    Aggregates only; the figures campaigns show.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="node_notice_counts",
+        verbose_name=_("organisation"),
+    )
+    day = models.DateField(_("day"))
+    family = models.CharField(_("family"), max_length=100, blank=True)
+    warned = models.PositiveIntegerField(_("tickets first warned"), default=0)
+    sent = models.PositiveIntegerField(_("messages sent"), default=0)
+    delivered = models.PositiveIntegerField(_("messages delivered"), default=0)
+    acknowledged = models.PositiveIntegerField(_("acknowledged"), default=0)
+    reinfected = models.PositiveIntegerField(_("re-infected"), default=0)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-day", "organisation", "family"]
+        verbose_name = _("node notice count")
+        verbose_name_plural = _("node notice counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "day", "family"], name="nodenoticecount_per_day_family"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.day} {self.family or '-'}"

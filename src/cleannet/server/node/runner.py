@@ -32,7 +32,7 @@ from cleannet.server.node.hub_client import HubClient, HubError
 from cleannet.server.node.hub_inputs import write_events, write_indicators
 from cleannet.server.node.matching import MatchOutcome, NodeInputs, match_logs
 from cleannet.server.node.models import NodeRun
-from cleannet.server.node.outgoing import daily_count_batches
+from cleannet.server.node.outgoing import daily_count_batches, send_notice_counts
 
 __all__ = ["LOCK_NAME", "NodeBusy", "NotANode", "run_node"]
 
@@ -152,6 +152,7 @@ def _send(run: NodeRun, node: NodeSettings, outcome: MatchOutcome) -> None:
     try:
         for batch in daily_count_batches(outcome.result.daily_counts):
             run.counts_sent += hub.send_daily_counts(batch)
+        send_notice_counts(hub)
     except HubError as error:
         _finish(run, NodeRun.Status.PARTIAL, str(error))
     else:

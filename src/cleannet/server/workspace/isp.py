@@ -1,7 +1,10 @@
-"""An ISP operator's workspace: their organisation's recent events and their node's counts.
+"""An ISP operator's workspace: their organisation's recent events, their node's counts,
+the warning tickets and their delivery, and the owner reports sent to them.
 
 Reads only; every figure is scoped to the operator's own organisation (``Event.owner``,
-the hub's ``NodeDailyCount`` rows), so nothing of another ISP can appear.
+the hub's ``NodeDailyCount`` and ``NodeNoticeCount`` rows, owner reports), so nothing of
+another ISP can appear. Tickets are the node's own (``notices.tracking``), shown without
+any subscriber's identifier or contact.
 """
 
 from __future__ import annotations
@@ -13,11 +16,16 @@ from dataclasses import dataclass
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from cleannet.server.accounts.models import User
 from cleannet.server.intel.models import Event
-from cleannet.server.node.models import NodeDailyCount
+from cleannet.server.node.models import NodeDailyCount, NodeNoticeCount
+from cleannet.server.node.notice_counts import visible_notice_counts
 from cleannet.server.node.services import visible_daily_counts
+from cleannet.server.notices.tracking import ChannelDelivery, Tracking, tracking_for
 
 RECENT_DAYS = 30
 TABLE_DAYS = 14
@@ -26,6 +34,8 @@ LATEST_EVENTS = 20
 NODE_ROWS = 60
 OTHER = ""
 """The column of events without a family or of a family outside the top ones."""
+DELIVERY_COLOURS = ("#56606b", "#1f4e79", "#2e7d32", "#b03a2e")
+"""Pending, sent, delivered, failed: each at least 3:1 against white (WCAG 1.4.11)."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,9 @@ class IspWorkspace:
     table: FamilyDayTable
     latest: list[Event]
     node_counts: list[NodeDailyCount]
+    tracking: Tracking
+    delivery_bars: list[tuple[ChannelDelivery, SafeString]]
+    notice_counts: list[NodeNoticeCount]
 
 
 def _counts_by_day_and_family(
@@ -98,6 +111,36 @@ def _table(counts: dict[tuple[dt.date, str], int], end: dt.datetime) -> FamilyDa
     return FamilyDayTable(columns, rows)
 
 
+def delivery_bar(delivery: ChannelDelivery) -> SafeString:
+    """Return one stacked horizontal bar (inline SVG) of a channel's delivery states; the
+    page's table carries the same figures, so nothing is said by colour alone."""
+    parts = [
+        (_("Pending"), delivery.pending),
+        (_("Sent"), delivery.sent),
+        (_("Delivered"), delivery.delivered),
+        (_("Failed"), delivery.failed),
+    ]
+    total = delivery.total or 1
+    pieces, x = [], 0.0
+    for (name, n), colour in zip(parts, DELIVERY_COLOURS, strict=True):
+        width = 100.0 * n / total
+        if n:
+            pieces.append((f"{x:.2f}", f"{width:.2f}", colour, delivery.label, name, n))
+        x += width
+    rects = format_html_join(
+        "",
+        '<rect x="{}" y="0" width="{}" height="4" style="fill:{};opacity:1">'
+        "<title>{} · {}: {}</title></rect>",
+        pieces,
+    )
+    return format_html(
+        '<svg class="delivery-bar" viewBox="0 0 100 4" preserveAspectRatio="none" role="img" '
+        'aria-label="{}" style="width:100%;height:1rem;background:#eef0f2">{}</svg>',
+        delivery.label,
+        rects,
+    )
+
+
 def isp_workspace(user: User, now: dt.datetime | None = None) -> IspWorkspace:
     """Return what ``user``'s organisation has seen in the last ``RECENT_DAYS`` days."""
     end = now or timezone.now()
@@ -113,6 +156,12 @@ def isp_workspace(user: User, now: dt.datetime | None = None) -> IspWorkspace:
         .filter(organisation_id=user.organisation_id, day__gte=start.date())
         .order_by("-day", "family", "indicator_kind")[:NODE_ROWS]
     )
+    notice_counts = (
+        visible_notice_counts(user)
+        .filter(organisation_id=user.organisation_id, day__gte=start.date())
+        .order_by("-day", "family")[:NODE_ROWS]
+    )
+    tracking = tracking_for(user)
     return IspWorkspace(
         days=RECENT_DAYS,
         since=start,
@@ -121,4 +170,7 @@ def isp_workspace(user: User, now: dt.datetime | None = None) -> IspWorkspace:
         table=_table(counts, end),
         latest=list(latest),
         node_counts=list(node_counts),
+        tracking=tracking,
+        delivery_bars=[(delivery, delivery_bar(delivery)) for delivery in tracking.delivery],
+        notice_counts=list(notice_counts),
     )

@@ -1,0 +1,115 @@
+"""At the node: what warning subscribers achieved, per UTC day and family, for the hub.
+
+Aggregates only — no subscriber, address, ticket number or contact leaves this module:
+
+- ``warned``: tickets whose first subscriber warning was queued that day;
+- ``sent`` / ``delivered``: subscriber-warning messages (any channel) sent / delivered that day;
+- ``acknowledged``: tickets the subscriber acknowledged that day (the latest acknowledgement);
+- ``reinfected``: tickets found again after an acknowledgement that day.
+
+``outgoing_notice_counts`` is what the node sends after each run (``node.outgoing``):
+the last ``SENT_DAYS`` days, which replace what the hub had for them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Count, DateTimeField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from cleannet.server.node.notice_counts import NoticeCount
+from cleannet.server.notices.models import OutboxMessage, WarningTicket
+from cleannet.server.notices.vocabulary import NoticeKind
+
+__all__ = ["SENT_DAYS", "notice_counts", "outgoing_notice_counts"]
+
+SENT_DAYS = 31
+"""Days a node sends each time: late deliveries and acknowledgements land on past days."""
+
+_Figures = dict[str, int]
+
+
+def _bounds(since: dt.date, until: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(since, dt.time.min, tzinfo=dt.UTC)
+    return start, dt.datetime.combine(until, dt.time.min, tzinfo=dt.UTC) + dt.timedelta(days=1)
+
+
+def _warnings() -> QuerySet[OutboxMessage]:
+    return OutboxMessage.objects.filter(kind=NoticeKind.SUBSCRIBER_WARNING)
+
+
+def _per_day(rows: QuerySet[Any], at: str, family: str) -> list[tuple[dt.date, str, int]]:
+    """Count ``rows`` per UTC day of the time field ``at`` and the family field ``family``."""
+    grouped = (
+        rows.annotate(day=TruncDate(at, tzinfo=dt.UTC))
+        .values("day", family)
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [(row["day"], row[family] or "", row["n"]) for row in grouped]
+
+
+def _message_counts(
+    at: str, start: dt.datetime, end: dt.datetime
+) -> list[tuple[dt.date, str, int]]:
+    ticket_family = WarningTicket.objects.filter(number=OuterRef("ticket_ref")).values("family")
+    messages = _warnings().filter(**{f"{at}__gte": start, f"{at}__lt": end})
+    return _per_day(messages.annotate(family=Subquery(ticket_family[:1])), at, "family")
+
+
+def _ticket_counts(at: str, start: dt.datetime, end: dt.datetime) -> list[tuple[dt.date, str, int]]:
+    tickets = WarningTicket.objects.filter(**{f"{at}__gte": start, f"{at}__lt": end})
+    return _per_day(tickets, at, "family")
+
+
+def _first_warnings(start: dt.datetime, end: dt.datetime) -> list[tuple[dt.date, str, int]]:
+    first = _warnings().filter(ticket_ref=OuterRef("number")).order_by("created_at", "id")
+    tickets = WarningTicket.objects.annotate(
+        first_notice=Subquery(first.values("created_at")[:1], output_field=DateTimeField())
+    ).filter(first_notice__gte=start, first_notice__lt=end)
+    return _per_day(tickets, "first_notice", "family")
+
+
+def notice_counts(since: dt.date, until: dt.date) -> list[NoticeCount]:
+    """Return the figures of every day ``since`` to ``until`` (UTC, both included) and family
+    that has any, ordered by day then family (``""`` for tickets without a family)."""
+    start, end = _bounds(since, until)
+    figures: dict[tuple[dt.date, str], _Figures] = defaultdict(dict)
+    parts = {
+        "warned": _first_warnings(start, end),
+        "sent": _message_counts("sent_at", start, end),
+        "delivered": _message_counts("delivered_at", start, end),
+        "acknowledged": _ticket_counts("acknowledged_at", start, end),
+        "reinfected": _ticket_counts("reinfected_at", start, end),
+    }
+    for figure, rows in parts.items():
+        for day, family, n in rows:
+            figures[(day, family)][figure] = n
+    return [
+        NoticeCount(day=day, family=family, **figures[(day, family)])
+        for day, family in sorted(figures)
+    ]
+
+
+def outgoing_notice_counts(now: dt.datetime | None = None) -> dict[str, Any]:
+    """Return the body of the hub's ``POST /node/notice-counts``: the last ``SENT_DAYS`` days
+    up to ``now``'s UTC day, every day of them replaced at the hub (empty days included)."""
+    until = (now or timezone.now()).astimezone(dt.UTC).date()
+    since = until - dt.timedelta(days=SENT_DAYS - 1)
+    rows = [
+        {
+            "day": count.day.isoformat(),
+            "family": count.family or None,
+            "warned": count.warned,
+            "sent": count.sent,
+            "delivered": count.delivered,
+            "acknowledged": count.acknowledged,
+            "reinfected": count.reinfected,
+        }
+        for count in notice_counts(since, until)
+    ]
+    return {"since": since.isoformat(), "until": until.isoformat(), "rows": rows}
