@@ -16,6 +16,10 @@ from cleannet.cli import (
     leaks,
     match,
     networks,
+    notices,
+    notices_preview,
+    notices_reports,
+    notices_subscribers,
     orgs,
     platform,
     scanner,
@@ -43,6 +47,11 @@ app.add_typer(brands.app, name="brands")
 brands.app.command()(brands_permutations.permutations)
 brands.app.command(name="watch")(brands_watch.watch)
 app.add_typer(scanner.app, name="scanner")
+app.add_typer(notices.app, name="notices")
+notices.app.command()(notices_preview.preview)
+notices.app.command()(notices_reports.reports)
+notices.app.command()(notices_subscribers.plan)
+notices.app.command(name="import-contacts")(notices_subscribers.import_contacts)
 
 
 def main() -> None:

@@ -6,10 +6,12 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
+from cleannet.cli.demo_mailbox import DemoMailbox, demo_mailbox
 from cleannet.cli.django_setup import setup_django
 from cleannet.cli.progress import progress_bar
 
@@ -17,11 +19,13 @@ if TYPE_CHECKING:
     from cleannet.server.demo import World
 
 
-def _demo_environment() -> None:
-    # A laptop demo on 127.0.0.1: debug pages and cookies over plain http. Explicit
-    # values in the environment still win.
+def _demo_environment(host: str, port: int) -> None:
+    # A laptop demo on 127.0.0.1: debug pages and cookies over plain http, links in the
+    # notices it sends pointing at the served site. Explicit values in the environment win.
     os.environ.setdefault("CLEANNET_DEBUG", "1")
     os.environ.setdefault("CLEANNET_SECURE_COOKIES", "0")
+    shown = f"[{host}]" if ":" in host else host
+    os.environ.setdefault("CLEANNET_SITE_URL", f"http://{shown}:{port}")
 
 
 def _load_world(seed: int, days: int, events: int) -> World:
@@ -38,6 +42,26 @@ def _load_world(seed: int, days: int, events: int) -> World:
         f"{summary.brands} brands watched for lookalikes."
     )
     return world
+
+
+def _send_notices(box: DemoMailbox) -> None:
+    from cleannet.server.demo.load_notices import load_notice_demo
+
+    result = load_notice_demo()
+    delivery = result.delivery
+    typer.echo(
+        f"Notices: {result.findings} infected subscribers found by the node, contacts "
+        f"{result.contacts_accepted} imported and {result.contacts_rejected} refused, "
+        f"{result.tickets_opened} tickets opened, {result.owner_reports} owner reports; "
+        f"{delivery.sent} messages sent, {delivery.failed} failed, {delivery.retried} to retry."
+    )
+    mails, sms = box.mails(), box.sms
+    reports = sum(1 for mail in mails if mail.ticket.startswith("R-"))
+    typer.echo(
+        f"The loopback mailbox holds {len(mails)} e-mails ({reports} owner reports, "
+        f"{len(mails) - reports} subscriber warnings) in {box.directory}, and {len(sms)} SMS "
+        f"(SMTP 127.0.0.1:{box.smtp_port}, SMPP 127.0.0.1:{box.smpp_port})."
+    )
 
 
 def _print_logins(world: World) -> None:
@@ -81,16 +105,23 @@ def demo(
     events: int = typer.Option(20000, min=0, max=2_000_000, help="Number of events."),
     serve: bool = typer.Option(True, help="Serve the platform after loading (--no-serve to stop)."),
 ) -> None:
-    """Migrate, load a generated world, print the logins, then serve with the worker running."""
-    _demo_environment()
-    setup_django()
-    from django.core.management import call_command
+    """Migrate, load a generated world, send its notices to a loopback mailbox, print the
+    logins, then serve with the worker running (and the mailbox still receiving)."""
+    _demo_environment(host, port)
+    var_dir = Path(os.environ.get("CLEANNET_VAR_DIR") or "var").resolve()
+    with demo_mailbox(var_dir / "demo-mailbox") as box:
+        setup_django()
+        from django.core.management import call_command
 
-    call_command("migrate", interactive=False, verbosity=0)
-    world = _load_world(seed, days, events)
-    _print_logins(world)
-    if not serve:
-        return
+        call_command("migrate", interactive=False, verbosity=0)
+        world = _load_world(seed, days, events)
+        _send_notices(box)
+        _print_logins(world)
+        if serve:
+            _serve(host, port)
+
+
+def _serve(host: str, port: int) -> None:
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     worker = _start_worker()
     try:

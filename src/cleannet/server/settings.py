@@ -224,5 +224,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": CONFIG.log_level},
     # With a handler of its own, huey's consumer does not add a second one (doubled lines).
-    "loggers": {"huey": {"level": "INFO", "handlers": ["console"], "propagate": False}},
+    "loggers": {
+        "huey": {"level": "INFO", "handlers": ["console"], "propagate": False},
+        # smpplib logs every connect and PDU at INFO; aiosmtpd (the demo's mailbox) every
+        # SMTP command. Their warnings still show.
+        "smpp": {"level": "WARNING"},
+        "mail.log": {"level": "WARNING"},
+    },
 }

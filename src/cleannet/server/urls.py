@@ -21,7 +21,9 @@ urlpatterns = [
     path("scan/", include("cleannet.server.filescan.urls")),
     path("report/", include("cleannet.server.reports.urls")),
     path("triage/", include("cleannet.server.reports.triage_urls")),
+    path("workspace/reports/", include("cleannet.server.notices.owner_report_urls")),
     path("workspace/", include("cleannet.server.workspace.urls")),
+    path("notice/", include("cleannet.server.notices.urls")),  # the walled-garden page
     path("malware/", include("cleannet.server.encyclopedia.urls")),
     path("alerts/", include("cleannet.server.encyclopedia.alert_urls")),
     path("", include("cleannet.server.selfcheck.urls")),  # check-ip/, tools/, statistics/

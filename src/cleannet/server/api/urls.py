@@ -12,6 +12,8 @@ from cleannet.server.api.routes_intel import router as intel_router
 from cleannet.server.api.routes_leaks import router as leaks_router
 from cleannet.server.api.routes_networks import router as networks_router
 from cleannet.server.api.routes_node import router as node_router
+from cleannet.server.api.routes_notices import router as notices_router
+from cleannet.server.api.routes_notices_reports import router as notice_reports_router
 from cleannet.server.api.routes_reports import router as reports_router
 
 api = NinjaAPI(
@@ -33,5 +35,7 @@ api.add_router("/", node_router)
 api.add_router("/", brands_router)
 api.add_router("/", filescan_router)
 api.add_router("/", reports_router)
+api.add_router("/", notices_router)
+api.add_router("/", notice_reports_router)
 
 urlpatterns = api.urls
