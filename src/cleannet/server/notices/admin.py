@@ -1,5 +1,6 @@
-"""Back office of notices: templates (authority administrators edit them) and read-only
-views of the outbox, tickets, contact imports and owner reports.
+"""Back office of notices: templates (authority administrators edit them), report rules
+(authority staff edit them, ``admin_rules``) and read-only views of the outbox, tickets,
+contact imports and owner reports.
 
 A template is checked with ``templating.validate_template`` before it is saved (the error
 shown on the field at fault) and its change page shows it rendered with the sample values.
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from cleannet.server.accounts.admin_site import ReadOnlyAdmin, admin_site
 from cleannet.server.accounts.roles import Role
 from cleannet.server.networks.audited_admin import AuditedAdmin, ServiceCheckedForm
+from cleannet.server.notices.admin_rules import ReportRuleAdmin
 from cleannet.server.notices.models import (
     ContactImport,
     ContactImportRejection,
@@ -164,14 +166,6 @@ class ContactImportAdmin(ReadOnlyAdmin):
     list_display = ("file_name", "imported_at", "read", "accepted", "rejected", "duplicates")
     date_hierarchy = "imported_at"
     inlines = (ContactImportRejectionInline,)
-
-
-class ReportRuleAdmin(ReadOnlyAdmin):
-    list_display = (
-        "organisation", "interval", "format", "enabled", "last_run_at", "last_event_id",
-    )  # fmt: skip
-    list_filter = ("enabled", "interval", "format")
-    search_fields = ("organisation__name",)
 
 
 class OwnerReportAdmin(ReadOnlyAdmin):

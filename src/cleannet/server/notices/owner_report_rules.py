@@ -114,6 +114,22 @@ def _check_contact(contact: AbuseContact | None, organisation: Organisation) -> 
         raise ValidationError({"contact": _("The contact belongs to another organisation.")})
 
 
+def check_rule(
+    organisation: Organisation,
+    recipients: str,
+    classifications: Iterable[str] | str,
+    format: str,
+    interval: str,
+    contact: AbuseContact | None,
+) -> tuple[str, list[str]]:
+    """Return the recipients and classification types as a rule stores them; raise
+    ``ValidationError`` naming the refused field (what ``save_rule`` and forms check)."""
+    _check_choice("format", format, ReportRule.Format.values)
+    _check_choice("interval", interval, Interval.values)
+    _check_contact(contact, organisation)
+    return _clean_recipients(recipients), _clean_classifications(classifications)
+
+
 @transaction.atomic
 def save_rule(
     actor: User | None,
@@ -134,14 +150,13 @@ def save_rule(
     (``recipients``, ``classifications``, ``format``, ``interval``, ``contact``).
     A new rule's watermark is 0: its first report holds the owner's earlier events too.
     """
-    _check_choice("format", format, ReportRule.Format.values)
-    _check_choice("interval", interval, Interval.values)
-    _check_contact(contact, organisation)
+    clean_recipients, clean_types = check_rule(
+        organisation, recipients, classifications, format, interval, contact
+    )
     before = snapshot(rule) if rule is not None else None
     rule = rule or ReportRule(organisation=organisation)
     rule.organisation = organisation
-    rule.recipients = _clean_recipients(recipients)
-    rule.classifications = _clean_classifications(classifications)
+    rule.recipients, rule.classifications = clean_recipients, clean_types
     rule.format, rule.interval = format, interval
     rule.contact, rule.enabled = contact, enabled
     rule.full_clean()
