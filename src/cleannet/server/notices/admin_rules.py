@@ -39,7 +39,8 @@ class ReportRuleForm(forms.ModelForm):  # type: ignore[type-arg]
             self.initial["classifications"] = ", ".join(self.instance.classifications)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.errors or data.get("organisation") is None:
             return data
         try:
