@@ -139,9 +139,7 @@ def test_it_never_shows_a_tickets_page_token(admin_client) -> None:
         assert "secret-token" not in page.content.decode()
 
 
-@pytest.mark.parametrize(
-    "page", ["contactimport", "ownerreport", "suppressedrecipient"]
-)
+@pytest.mark.parametrize("page", ["contactimport", "ownerreport", "suppressedrecipient"])
 def test_it_shows_the_other_notice_records_read_only(admin_client, page) -> None:
     assert admin_client.get(f"/admin/notices/{page}/").status_code == 200
     assert admin_client.get(f"/admin/notices/{page}/add/").status_code == 403
