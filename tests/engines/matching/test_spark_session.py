@@ -120,7 +120,7 @@ def run_match(tmp_path: Path, spark: SparkSession) -> Callable[..., MatchResult]
             leases=paths["leases"],
             cgnat=paths.get("cgnat"),
             work_dir=tmp_path / "work",
-            memory_limit="1GB",
+            memory_limit="2GB",
         )
         return get_engine("spark").run(job)
 

@@ -121,7 +121,7 @@ def build_job(tmp_path: Path) -> Callable[..., MatchJob]:
             if events is None
             else _write(tmp_path / "events.parquet", "events", events),
             work_dir=tmp_path / "work",
-            memory_limit="1GB",
+            memory_limit="2GB",  # one Spark session serves every test: 1 GB ran out, the GC spun
             threads=2,
         )
 
@@ -331,5 +331,5 @@ def generated_job(tmp_path_factory: pytest.TempPathFactory) -> MatchJob:
         cgnat=_write(root / "cgnat.parquet", "cgnat", blocks),
         events=_write(root / "events.parquet", "events", events),
         work_dir=root / "work",
-        memory_limit="1GB",
+        memory_limit="2GB",
     )
