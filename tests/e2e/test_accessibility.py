@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from .axe_rules import WCAG_TAGS, blocking_violations
+
 PAGES = [
     "/",
     "/check-ip/",
@@ -20,18 +22,6 @@ PAGES = [
     "/statistics/",
 ]
 LANGUAGES = ["vi", "en"]
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-BLOCKING = {"serious", "critical"}
-
-
-def _blocking_violations(results: dict[str, Any]) -> list[str]:
-    """One line per serious or critical violation: rule, impact, the first elements hit."""
-    lines = []
-    for violation in results["violations"]:
-        if violation.get("impact") in BLOCKING:
-            targets = [" ".join(map(str, node["target"])) for node in violation["nodes"][:3]]
-            lines.append(f"{violation['id']} ({violation['impact']}): {'; '.join(targets)}")
-    return lines
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +56,7 @@ def test_the_page_has_no_serious_accessibility_violations(
     name = "a11y-" + (path.strip("/").replace("/", "-") or "home") + "-" + language
     screenshot(page, name)
     context.close()
-    found = _blocking_violations(results)
+    found = blocking_violations(results)
     assert not found, f"{path} [{language}]:\n" + "\n".join(found)
 
 
@@ -78,7 +68,7 @@ def test_the_check_catches_an_unlabelled_field_and_poor_contrast(browser: Any, a
         '<p style="color:#bbb;background:#fff">Faint text</p></main></body></html>'
     )
     options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
-    found = _blocking_violations(axe.run(page, options=options).response)
+    found = blocking_violations(axe.run(page, options=options).response)
     page.close()
     assert any(line.startswith("label ") for line in found), found
     assert any(line.startswith("color-contrast ") for line in found), found

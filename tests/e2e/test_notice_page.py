@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 from django.utils import translation
 
+from .axe_rules import WCAG_TAGS, blocking_violations
+
 SEED_SCRIPT = Path(__file__).parent / "seed_notices.py"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-BLOCKING = {"serious", "critical"}
 WARNING_TITLE = "Warning: your device may be infected"
 THANKS_TITLE = "Thank you for cleaning your device"
 CLEANED = "I have cleaned my device"
@@ -137,16 +137,6 @@ def test_it_answers_404_for_an_unknown_token(
     page.close()
 
 
-def _blocking_violations(results: dict[str, Any]) -> list[str]:
-    """One line per serious or critical violation: rule, impact, the first elements hit."""
-    lines = []
-    for violation in results["violations"]:
-        if violation.get("impact") in BLOCKING:
-            targets = [" ".join(map(str, node["target"])) for node in violation["nodes"][:3]]
-            lines.append(f"{violation['id']} ({violation['impact']}): {'; '.join(targets)}")
-    return lines
-
-
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_it_has_no_serious_accessibility_violations(
     language: str, browser: Any, portal_site: Any, ticket: dict[str, Any]
@@ -165,5 +155,5 @@ def test_it_has_no_serious_accessibility_violations(
     options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
     results = Axe().run(page, options=options).response
     context.close()
-    found = _blocking_violations(results)
+    found = blocking_violations(results)
     assert not found, f"notice page [{language}]:\n" + "\n".join(found)
