@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 # Settings for tools that import the Django settings but are not the platform itself.
 TOOL_ENV := CLEANNET_DEBUG=1 CLEANNET_VAR_DIR=$(CURDIR)/var
 
-.PHONY: demo test test-db check install messages lock clean help
+.PHONY: demo test test-db test-spark check install messages lock clean help
 
 help:
 	@echo "make demo   - install, migrate, load the demo world and serve on http://127.0.0.1:8000"
@@ -27,11 +27,15 @@ demo: $(STAMP)
 	$(BIN)/cleannet demo
 
 test: $(STAMP)
-	$(BIN)/pytest -n 2 -q
+	$(BIN)/pytest -n 2 --dist loadgroup -q
 
 # The database tests only, for a second run on PostgreSQL (DATABASE_URL=postgresql://…).
 test-db: $(STAMP)
-	$(BIN)/pytest -n 2 -q -m db
+	$(BIN)/pytest -n 2 --dist loadgroup -q -m db
+
+# Every matching conformance case on Spark too (`make test` runs the first of each file).
+test-spark: $(STAMP)
+	$(BIN)/pytest -q --spark-full -k spark tests/engines/matching
 
 check: $(STAMP)
 	$(BIN)/ruff format --check src tests bench
