@@ -65,6 +65,7 @@ def test_it_sends_the_figures_and_the_hub_stores_them_for_the_isp(
     assert (stored.day, stored.family) == (warnings, "mirai")
     assert (stored.warned, stored.sent, stored.delivered) == (1, 1, 1)
     assert (stored.acknowledged, stored.reinfected) == (1, 0)
+    assert stored.time_to_clean == [1, 0, 0, 0, 0, 0]  # acknowledged the day it was found
     [computed] = notice_counts(warnings, warnings)
     assert (computed.warned, computed.sent, computed.delivered) == (1, 1, 1)
 

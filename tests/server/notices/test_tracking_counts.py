@@ -70,11 +70,16 @@ def world() -> None:
     message("R-2026-000001", "email", "sent", at(D1, 6), kind="owner_report", sent_at=at(D1, 6))
 
 
+SAME_DAY, NEXT_DAY = (1, 0, 0, 0, 0, 0), (0, 1, 0, 0, 0, 0)  # time to clean, per bucket
+
+
 def test_it_counts_each_figure_on_its_own_utc_day_and_family(world: None) -> None:
     assert notice_counts(D1, D2) == [
-        NoticeCount(D1, "mirai", warned=2, sent=2, acknowledged=1),
+        NoticeCount(D1, "mirai", warned=2, sent=2, acknowledged=1, time_to_clean=SAME_DAY),
         NoticeCount(D2, "gafgyt", warned=1),
-        NoticeCount(D2, "mirai", sent=1, delivered=1, acknowledged=1, reinfected=1),
+        NoticeCount(
+            D2, "mirai", sent=1, delivered=1, acknowledged=1, reinfected=1, time_to_clean=NEXT_DAY
+        ),
     ]
 
 
@@ -94,7 +99,9 @@ def test_it_reconciles_with_the_messages_and_tickets(world: None) -> None:
 
 def test_it_keeps_to_the_days_asked_for(world: None) -> None:
     assert notice_counts(D2, D2) == notice_counts(D1, D2)[1:]
-    assert notice_counts(D1, D1) == [NoticeCount(D1, "mirai", warned=2, sent=2, acknowledged=1)]
+    assert notice_counts(D1, D1) == [
+        NoticeCount(D1, "mirai", warned=2, sent=2, acknowledged=1, time_to_clean=SAME_DAY)
+    ]
 
 
 def test_it_counts_a_tickets_first_warning_once_whatever_came_after(world: None) -> None:
@@ -110,8 +117,9 @@ def test_it_sends_the_last_days_as_the_hubs_api_takes_them(world: None) -> None:
     assert body["since"] == (D2 - dt.timedelta(days=SENT_DAYS - 1)).isoformat()
     assert body["rows"][1] == {
         "day": "2026-03-02", "family": "gafgyt", "warned": 1, "sent": 0, "delivered": 0,
-        "acknowledged": 0, "reinfected": 0,
+        "acknowledged": 0, "reinfected": 0, "time_to_clean": [0, 0, 0, 0, 0, 0],
     }  # fmt: skip
+    assert body["rows"][2]["time_to_clean"] == list(NEXT_DAY)
     assert len(body["rows"]) == 3
 
 

@@ -19,6 +19,7 @@ from cleannet.server.accounts.roles import AUTHORITY_ROLES, Role
 from cleannet.server.api.auth import roles
 from cleannet.server.node.models import NodeDailyCount, NodeNoticeCount
 from cleannet.server.node.notice_counts import (
+    CLEAN_BUCKETS,
     NoticeCount,
     replace_notice_counts,
     visible_notice_counts,
@@ -120,6 +121,11 @@ class NoticeCountIn(Schema):
     delivered: int = Field(0, ge=0, description="messages delivered that day")
     acknowledged: int = Field(0, ge=0, description="tickets acknowledged that day")
     reinfected: int = Field(0, ge=0, description="tickets found again after cleaning that day")
+    time_to_clean: list[int] = Field(
+        default_factory=list,
+        description="tickets acknowledged that day per bucket of whole days since the "
+        "infection began (<1, 1-3, 3-7, 7-14, 14-30, 30+); empty means zeros",
+    )
 
 
 class NoticeCountsIn(Schema):
@@ -137,6 +143,7 @@ class NoticeCountOut(Schema):
     delivered: int
     acknowledged: int
     reinfected: int
+    time_to_clean: list[int]
     received_at: dt.datetime
 
     @staticmethod
@@ -147,6 +154,10 @@ class NoticeCountOut(Schema):
     def resolve_family(obj: NodeNoticeCount) -> str | None:
         return obj.family or None
 
+    @staticmethod
+    def resolve_time_to_clean(obj: NodeNoticeCount) -> list[int]:
+        return list(obj.time_to_clean) or [0] * len(CLEAN_BUCKETS)  # stored before it was sent
+
 
 class NoticeStoredOut(Schema):
     stored: int
@@ -156,7 +167,10 @@ class NoticeStoredOut(Schema):
 def send_notice_counts(request: HttpRequest, payload: NoticeCountsIn) -> dict[str, Any]:
     """Store your ISP's notice figures; they replace all it sent before for ``since`` to
     ``until``. At most 10,000 rows and 400 days; 400 names the refused field."""
-    rows = [NoticeCount(**item.dict()) for item in payload.rows]
+    rows = [
+        NoticeCount(**{**item.dict(), "time_to_clean": tuple(item.time_to_clean)})
+        for item in payload.rows
+    ]
     stored = replace_notice_counts(_user(request), payload.since, payload.until, rows)
     return {"stored": stored}
 

@@ -74,7 +74,8 @@ class HubClient:
 
     def send_notice_counts(self, body: Mapping[str, Any]) -> int:
         """Send ``body`` (``since``, ``until`` and ``rows`` of ``day, family, warned, sent,
-        delivered, acknowledged, reinfected``); the hub replaces what it had for those days.
+        delivered, acknowledged, reinfected, time_to_clean``); the hub replaces what it had for
+        those days.
         Return how many rows the hub stored."""
         answer = self._request("POST", NOTICE_COUNTS_PATH, body=dict(body))
         stored = answer.get("stored") if isinstance(answer, dict) else None

@@ -156,6 +156,9 @@ class NodeNoticeCount(models.Model):
     delivered = models.PositiveIntegerField(_("messages delivered"), default=0)
     acknowledged = models.PositiveIntegerField(_("acknowledged"), default=0)
     reinfected = models.PositiveIntegerField(_("re-infected"), default=0)
+    time_to_clean = models.JSONField(
+        _("time to clean"), default=list, blank=True
+    )  # tickets acknowledged that day per bucket of days since first found (CLEAN_BUCKETS)
     received_at = models.DateTimeField(_("received"), default=timezone.now)
 
     class Meta:

@@ -22,6 +22,7 @@ from cleannet.server.accounts.roles import Role
 from cleannet.server.node.models import NodeNoticeCount
 
 __all__ = [
+    "CLEAN_BUCKETS",
     "MAX_NOTICE_DAYS",
     "MAX_NOTICE_ROWS",
     "NOTICE_FIGURES",
@@ -35,6 +36,16 @@ MAX_NOTICE_DAYS = 400
 """The longest window one request may replace."""
 MAX_FAMILY_LENGTH = 100
 NOTICE_FIGURES = ("warned", "sent", "delivered", "acknowledged", "reinfected")
+CLEAN_BUCKETS: tuple[tuple[int, int | None], ...] = (
+    (0, 1),
+    (1, 3),
+    (3, 7),
+    (7, 14),
+    (14, 30),
+    (30, None),
+)
+"""Time to clean: tickets acknowledged on a day, by whole days from first found to
+acknowledgement, in [low, high) buckets (the last one open)."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +59,23 @@ class NoticeCount:
     delivered: int = 0
     acknowledged: int = 0
     reinfected: int = 0
+    time_to_clean: tuple[int, ...] = ()
+    """Tickets acknowledged that day per ``CLEAN_BUCKETS`` bucket; empty means all zeros
+    (what a node sent before it counted them)."""
+
+
+def _checked_time_to_clean(buckets: Sequence[int]) -> list[int]:
+    """Return ``buckets`` as stored (``len(CLEAN_BUCKETS)`` counts; zeros for an empty one);
+    raise ``ValidationError`` naming ``time_to_clean`` for a wrong length or a negative."""
+    if not buckets:
+        return [0] * len(CLEAN_BUCKETS)
+    if len(buckets) != len(CLEAN_BUCKETS):
+        raise ValidationError(
+            {"time_to_clean": f"Give {len(CLEAN_BUCKETS)} counts (one per bucket) or none."}
+        )
+    if any(isinstance(n, bool) or not isinstance(n, int) or n < 0 for n in buckets):
+        raise ValidationError({"time_to_clean": "Not a count: below zero or not a whole number."})
+    return list(buckets)
 
 
 def _check_window(since: dt.date, until: dt.date) -> None:
@@ -80,7 +108,10 @@ def _checked(since: dt.date, until: dt.date, rows: Sequence[NoticeCount]) -> lis
             raise ValidationError({"day": f"{row.day} {family or '-'} twice."})
         seen.add((row.day, family))
         figures = {figure: getattr(row, figure) for figure in NOTICE_FIGURES}
-        checked.append(NodeNoticeCount(day=row.day, family=family, **figures))
+        buckets = _checked_time_to_clean(row.time_to_clean)
+        checked.append(
+            NodeNoticeCount(day=row.day, family=family, time_to_clean=buckets, **figures)
+        )
     return checked
 
 
