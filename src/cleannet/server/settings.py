@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "cleannet.server.encyclopedia",
     "cleannet.server.notices",
     "cleannet.server.reports",
+    "cleannet.server.campaigns",
     "cleannet.server.selfcheck",
     "cleannet.server.workspace",
     "cleannet.server.portal",

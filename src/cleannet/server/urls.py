@@ -22,9 +22,11 @@ urlpatterns = [
     path("report/", include("cleannet.server.reports.urls")),
     path("triage/", include("cleannet.server.reports.triage_urls")),
     path("workspace/reports/", include("cleannet.server.notices.owner_report_urls")),
+    path("workspace/campaigns/", include("cleannet.server.campaigns.urls")),
     path("workspace/", include("cleannet.server.workspace.urls")),
     path("notice/", include("cleannet.server.notices.urls")),  # the walled-garden page
     path("malware/", include("cleannet.server.encyclopedia.urls")),
+    path("campaigns/", include("cleannet.server.campaigns.public_urls")),
     path("alerts/", include("cleannet.server.encyclopedia.alert_urls")),
     path("", include("cleannet.server.selfcheck.urls")),  # check-ip/, tools/, statistics/
     path("api/v1/", api.urls),

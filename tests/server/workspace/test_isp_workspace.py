@@ -90,5 +90,5 @@ def test_it_shows_empty_sections_without_inventing_tickets_or_campaigns(
     assert "No warning tickets yet." in page
     assert "No warning has failed." in page
     assert "Your node has not sent warning figures in this period." in page
-    assert "Campaign tasks: coming with campaigns." in page
+    assert "No campaign is waiting for you." in page
     assert "No events yet." in page

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from cleannet.server.api.errors import install_error_handlers
 from cleannet.server.api.routes_accounts import router as accounts_router
 from cleannet.server.api.routes_brands import router as brands_router
+from cleannet.server.api.routes_campaigns import router as campaigns_router
 from cleannet.server.api.routes_filescan import router as filescan_router
 from cleannet.server.api.routes_intel import router as intel_router
 from cleannet.server.api.routes_leaks import router as leaks_router
@@ -37,5 +38,6 @@ api.add_router("/", filescan_router)
 api.add_router("/", reports_router)
 api.add_router("/", notices_router)
 api.add_router("/", notice_reports_router)
+api.add_router("/", campaigns_router)
 
 urlpatterns = api.urls

@@ -11,11 +11,26 @@ from cleannet.server.accounts.models import User
 from cleannet.server.brands.models import AlertStatus, LookalikeAlert
 from cleannet.server.breachnotices.access import visible_notices
 from cleannet.server.breachnotices.models import Status as NoticeStatus
+from cleannet.server.campaigns.models import Campaign, CampaignStatus
+from cleannet.server.campaigns.progress import campaign_progress
 from cleannet.server.reports.models import Report
 from cleannet.server.reports.sla import OPEN_STATUSES, overdue_q
 from cleannet.server.scanhub.models import ScanReportUpload
 
 SCAN_REPORT_DAYS = 7
+CAMPAIGNS_PAGE = "/workspace/campaigns/"
+"""The authority's list of campaigns (``campaigns.urls``); each campaign's page is below it."""
+
+
+@dataclass(frozen=True)
+class CampaignProgressLine:
+    """An active campaign's national reduction against its goal."""
+
+    campaign: Campaign
+    url: str
+    reduction: float | None
+    goal: int
+    on_track: bool | None
 
 
 @dataclass(frozen=True)
@@ -27,6 +42,24 @@ class AuthorityWorkspace:
     """Filed notices the authority has not acknowledged yet."""
     scan_reports_recent: int
     scan_report_days: int
+    campaigns_active: list[CampaignProgressLine]
+    campaign_drafts: int
+    campaigns_url: str
+
+
+def active_campaigns() -> list[CampaignProgressLine]:
+    """Return every active campaign, ending soonest first, with its national reduction."""
+    lines = []
+    campaigns = Campaign.objects.filter(status=CampaignStatus.ACTIVE).order_by("ends_on", "name")
+    for campaign in campaigns:
+        progress = campaign_progress(campaign)
+        url = f"{CAMPAIGNS_PAGE}{campaign.slug}/"
+        lines.append(
+            CampaignProgressLine(
+                campaign, url, progress.reduction, progress.goal, progress.on_track
+            )
+        )
+    return lines
 
 
 def authority_workspace(user: User, now: dt.datetime | None = None) -> AuthorityWorkspace:
@@ -43,4 +76,7 @@ def authority_workspace(user: User, now: dt.datetime | None = None) -> Authority
         notices_waiting=waiting.count(),
         scan_reports_recent=ScanReportUpload.objects.filter(received_at__gte=since).count(),
         scan_report_days=SCAN_REPORT_DAYS,
+        campaigns_active=active_campaigns(),
+        campaign_drafts=Campaign.objects.filter(status=CampaignStatus.DRAFT).count(),
+        campaigns_url=CAMPAIGNS_PAGE,
     )

@@ -1,10 +1,12 @@
 """An ISP operator's workspace: their organisation's recent events, their node's counts,
-the warning tickets and their delivery, and the owner reports sent to them.
+the warning tickets and their delivery, the owner reports sent to them and their campaign
+tasks (invitations to answer, accepted campaigns with their own reduction).
 
 Reads only; every figure is scoped to the operator's own organisation (``Event.owner``,
 the hub's ``NodeDailyCount`` and ``NodeNoticeCount`` rows, owner reports), so nothing of
-another ISP can appear. Tickets are the node's own (``notices.tracking``), shown without
-any subscriber's identifier or contact.
+another ISP can appear (campaign progress is computed over the operator's organisation
+alone). Tickets are the node's own (``notices.tracking``), shown without any subscriber's
+identifier or contact.
 """
 
 from __future__ import annotations
@@ -21,6 +23,13 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from cleannet.server.accounts.models import User
+from cleannet.server.campaigns.models import (
+    Campaign,
+    CampaignStatus,
+    Participant,
+    ParticipantStatus,
+)
+from cleannet.server.campaigns.progress import campaign_progress
 from cleannet.server.intel.models import Event
 from cleannet.server.node.models import NodeDailyCount, NodeNoticeCount
 from cleannet.server.node.notice_counts import visible_notice_counts
@@ -34,6 +43,8 @@ LATEST_EVENTS = 20
 NODE_ROWS = 60
 OTHER = ""
 """The column of events without a family or of a family outside the top ones."""
+CAMPAIGN_PAGE = "/workspace/campaigns/{slug}/"
+"""The operator's page of one campaign (``campaigns.urls``)."""
 DELIVERY_COLOURS = ("#56606b", "#1f4e79", "#2e7d32", "#b03a2e")
 """Pending, sent, delivered, failed: each at least 3:1 against white (WCAG 1.4.11)."""
 
@@ -55,6 +66,25 @@ class FamilyDayTable:
 
 
 @dataclass(frozen=True)
+class CampaignTask:
+    """A campaign the operator's organisation takes part in, with its own figures only."""
+
+    campaign: Campaign
+    url: str
+    goal: int
+    reduction: float | None
+    on_track: bool | None
+
+
+@dataclass(frozen=True)
+class CampaignTasks:
+    invited: list[CampaignTask]
+    """Active campaigns waiting for the organisation's answer."""
+    accepted: list[CampaignTask]
+    """Active campaigns it accepted, each with its own reduction against its own goal."""
+
+
+@dataclass(frozen=True)
 class IspWorkspace:
     days: int
     since: dt.datetime
@@ -66,6 +96,7 @@ class IspWorkspace:
     tracking: Tracking
     delivery_bars: list[tuple[ChannelDelivery, SafeString]]
     notice_counts: list[NodeNoticeCount]
+    campaigns: CampaignTasks
 
 
 def _counts_by_day_and_family(
@@ -173,4 +204,39 @@ def isp_workspace(user: User, now: dt.datetime | None = None) -> IspWorkspace:
         tracking=tracking,
         delivery_bars=[(delivery, delivery_bar(delivery)) for delivery in tracking.delivery],
         notice_counts=list(notice_counts),
+        campaigns=campaign_tasks(user),
     )
+
+
+def _task(participant: Participant, measured: bool) -> CampaignTask:
+    campaign = participant.campaign
+    url = CAMPAIGN_PAGE.format(slug=campaign.slug)
+    if not measured:
+        return CampaignTask(campaign, url, participant.goal, None, None)
+    # Restricted to the operator's organisation: only its own line is computed.
+    progress = campaign_progress(campaign, organisations=[participant.organisation_id])
+    line = next(
+        (isp for isp in progress.isps if isp.organisation_id == participant.organisation_id), None
+    )
+    if line is None:
+        return CampaignTask(campaign, url, participant.goal, progress.reduction, progress.on_track)
+    return CampaignTask(campaign, url, line.goal, line.reduction, line.on_track)
+
+
+def campaign_tasks(user: User) -> CampaignTasks:
+    """Return the active campaigns of ``user``'s organisation: those waiting for its answer,
+    and those it accepted with its own reduction (declined ones and drafts are left out)."""
+    participants = (
+        Participant.objects.filter(
+            organisation_id=user.organisation_id, campaign__status=CampaignStatus.ACTIVE
+        )
+        .select_related("campaign")
+        .order_by("campaign__ends_on", "campaign__name")
+    )
+    invited, accepted = [], []
+    for participant in participants:
+        if participant.status == ParticipantStatus.INVITED:
+            invited.append(_task(participant, measured=False))
+        elif participant.status == ParticipantStatus.ACCEPTED:
+            accepted.append(_task(participant, measured=True))
+    return CampaignTasks(invited=invited, accepted=accepted)
