@@ -8,6 +8,7 @@ from cleannet.cli import (
     brands,
     brands_permutations,
     brands_watch,
+    campaigns,
     demo,
     docs,
     events,
@@ -48,6 +49,7 @@ brands.app.command()(brands_permutations.permutations)
 brands.app.command(name="watch")(brands_watch.watch)
 app.add_typer(scanner.app, name="scanner")
 app.add_typer(notices.app, name="notices")
+app.add_typer(campaigns.app, name="campaign")
 notices.app.command()(notices_preview.preview)
 notices.app.command()(notices_reports.reports)
 notices.app.command()(notices_subscribers.plan)

@@ -25,6 +25,7 @@ from cleannet.server.accounts.roles import Role
 from cleannet.server.demo.load_advisories import load_advisories
 from cleannet.server.demo.load_brands import load_brand_protection
 from cleannet.server.demo.load_bundle import publish_demo_bundle
+from cleannet.server.demo.load_campaigns import load_campaigns
 from cleannet.server.demo.load_reports import load_reports
 from cleannet.server.demo.world_indicators import Sighting, indicator_sightings
 from cleannet.server.demo.world_model import World
@@ -115,6 +116,7 @@ def load_world(
         brands = load_brand_protection(orgs, _analyst(world))
         load_advisories(_analyst(world))
         load_reports(orgs)
+        load_campaigns(orgs)
     publish_demo_bundle()  # a file of its own, written outside the transaction
     ticker.step()
     return LoadSummary(
