@@ -12,6 +12,7 @@ from cleannet.cli import (
     demo,
     docs,
     events,
+    exposure,
     feeds,
     ingest,
     leaks,
@@ -50,6 +51,7 @@ brands.app.command(name="watch")(brands_watch.watch)
 app.add_typer(scanner.app, name="scanner")
 app.add_typer(notices.app, name="notices")
 app.add_typer(campaigns.app, name="campaign")
+app.add_typer(exposure.app, name="exposure")
 notices.app.command()(notices_preview.preview)
 notices.app.command()(notices_reports.reports)
 notices.app.command()(notices_subscribers.plan)

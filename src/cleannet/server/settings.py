@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "cleannet.server.leaks",
     "cleannet.server.breachnotices",
     "cleannet.server.brands",
+    "cleannet.server.exposure",
     "cleannet.server.scanhub",
     "cleannet.server.filescan",
     "cleannet.server.encyclopedia",

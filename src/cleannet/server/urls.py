@@ -23,6 +23,8 @@ urlpatterns = [
     path("triage/", include("cleannet.server.reports.triage_urls")),
     path("workspace/reports/", include("cleannet.server.notices.owner_report_urls")),
     path("workspace/campaigns/", include("cleannet.server.campaigns.urls")),
+    path("workspace/exposure/", include("cleannet.server.exposure.urls")),
+    path("scanning/", include("cleannet.server.exposure.public_urls")),
     path("workspace/", include("cleannet.server.workspace.urls")),
     path("notice/", include("cleannet.server.notices.urls")),  # the walled-garden page
     path("malware/", include("cleannet.server.encyclopedia.urls")),
