@@ -81,3 +81,12 @@ def test_it_skips_a_due_scope_still_being_scanned(
         tasks.run_due_scans.call_local()
     assert not ScanRun.objects.exists()
     assert fake_redis.accepts == 0
+
+
+def test_it_records_who_started_a_queued_scan(
+    redis_scope: ScanScope, fake_redis: Any, personas: Any
+) -> None:
+    admin = personas.admin.user
+    tasks.run_scope_task.call_local(redis_scope.pk, started_by_id=admin.pk)
+    run = ScanRun.objects.get()
+    assert (run.status, run.started_by) == ("finished", admin)
