@@ -18,22 +18,16 @@ Both give the same figures for the same seed.
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
-import secrets
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
 from typing import Any, Literal
 
-import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from cleannet.core.event import Event
-from cleannet.server.accounts import services as accounts
 from cleannet.server.accounts.audit import record_change
-from cleannet.server.accounts.models import Organisation, User
-from cleannet.server.accounts.roles import OrganisationKind, Role
+from cleannet.server.accounts.models import Organisation
 from cleannet.server.campaigns import measure, services
 from cleannet.server.campaigns.models import (
     ALL_FAMILIES,
@@ -42,18 +36,13 @@ from cleannet.server.campaigns.models import (
     CampaignBaseline,
 )
 from cleannet.server.campaigns.simulation_model import (
-    IspProfile,
     ModelParams,
     ModelResult,
     check_params,
-    family_profiles,
-    isp_profiles,
     simulate,
 )
+from cleannet.server.campaigns.simulation_world import World, isp_profiles_for
 from cleannet.server.intel import services as intel
-from cleannet.server.intel.models import MalwareFamily
-from cleannet.server.networks import services as networks
-from cleannet.server.networks.models import AutonomousSystem, Prefix
 from cleannet.server.node.daily_counts import MAX_ROWS, DailyCount, replace_daily_counts
 from cleannet.server.node.notice_counts import (
     MAX_NOTICE_DAYS,
@@ -69,7 +58,6 @@ Through = Literal["snapshots", "events"]
 EVENT_CHUNK = 5_000
 """Events per ``record_events`` call (one transaction and one audit entry each)."""
 FEED_NAME = "cleannet-simulation"
-HELD_SINCE = dt.date(2020, 1, 1)
 NOTICE_FIELDS = ("warned", "sent", "delivered", "acknowledged", "reinfected")
 
 
@@ -126,12 +114,12 @@ def simulate_campaign(
     except ValueError as error:
         field, _, reason = str(error).partition(": ")
         raise ValidationError({field: reason}) from None
-    profiles = _profiles(params, organisations)
+    profiles = isp_profiles_for(params, organisations)
     steps = params.baseline_days + params.days + isps + 2 + (days if through != "events" else 0)
     ticker = _Ticker(progress, steps)
     starts_on = timezone.now().astimezone(dt.UTC).date() - dt.timedelta(days=days)
     with transaction.atomic():
-        world = _World.prepare(profiles, organisations, params, with_blocks=through == "events")
+        world = World.prepare(profiles, organisations, params, with_blocks=through == "events")
         observations = _Observations(world, starts_on) if through == "events" else None
         observer = observations.observe if observations is not None else None
         result = simulate(params, isps=profiles, observer=observer, progress=ticker.model)
@@ -154,100 +142,8 @@ def simulate_campaign(
     return campaign
 
 
-def _profiles(
-    params: ModelParams, organisations: Sequence[Organisation] | None
-) -> list[IspProfile]:
-    """The ISPs' behaviour, drawn from the seed; existing organisations keep their names."""
-    profiles = list(isp_profiles(params.isps, np.random.default_rng([params.seed, 7])))
-    if organisations is None:
-        return profiles
-    return [
-        replace(profile, slug=org.slug, name=org.name, domain="")
-        for profile, org in zip(profiles, organisations, strict=True)
-    ]
-
-
-class _World:
-    """The organisations, operators, blocks and families a simulation writes for."""
-
-    def __init__(self) -> None:
-        self.organisations: list[Organisation] = []
-        self.operators: list[User] = []
-        self.blocks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
-        self.families: list[MalwareFamily] = []
-
-    @classmethod
-    def prepare(
-        cls,
-        profiles: Sequence[IspProfile],
-        given: Sequence[Organisation] | None,
-        params: ModelParams,
-        *,
-        with_blocks: bool,
-    ) -> _World:
-        world = cls()
-        for index, profile in enumerate(profiles):
-            org = given[index] if given is not None else _isp(profile)
-            world.organisations.append(org)
-            world.operators.append(_operator(org, profile))
-            if with_blocks:
-                world.blocks.append(_block(org))
-        world.families = _families(params)
-        return world
-
-
-def _isp(profile: IspProfile) -> Organisation:
-    """The simulated ISP's organisation, with its AS, created when missing."""
-    org = Organisation.objects.filter(slug=profile.slug).first()
-    if org is None:
-        org = accounts.create_organisation(
-            None, profile.name, OrganisationKind.ISP, profile.slug, f"https://{profile.domain}"
-        )
-    if not AutonomousSystem.objects.filter(number=profile.asn).exists():
-        label = profile.slug.removeprefix("sim-").upper()
-        networks.add_autonomous_system(None, profile.asn, f"{label}-AS-VN", org)
-    return org
-
-
-def _operator(org: Organisation, profile: IspProfile) -> User:
-    """An ISP operator of ``org`` (the first one, or a new one with a random password)."""
-    found = User.objects.filter(organisation=org, role=Role.ISP_OPERATOR, is_active=True)
-    user = found.order_by("pk").first()
-    if user is not None:
-        return user
-    email = f"noc@{profile.domain or org.slug + '.example'}"
-    password = secrets.token_urlsafe(16)  # nobody signs in as it unless an admin resets it
-    return accounts.create_user(None, f"{org.slug}-noc", email, password, Role.ISP_OPERATOR, org)
-
-
-def _block(org: Organisation) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
-    """A block ``org`` holds (the largest IPv4 one), or a free 10.x.0.0/16 given to it."""
-    held = Prefix.objects.filter(organisation=org, family=4, valid_until__isnull=True)
-    prefix = held.order_by("prefix_len", "pk").first()
-    if prefix is not None:
-        return ipaddress.ip_network(prefix.cidr)
-    taken = set(Prefix.objects.filter(cidr__startswith="10.").values_list("cidr", flat=True))
-    cidr = next(f"10.{x}.0.0/16" for x in range(254, 0, -1) if f"10.{x}.0.0/16" not in taken)
-    asn = AutonomousSystem.objects.filter(organisation=org).order_by("number").first()
-    networks.add_prefix(None, cidr, org, HELD_SINCE, asn=asn)
-    return ipaddress.ip_network(cidr)
-
-
-def _families(params: ModelParams) -> list[MalwareFamily]:
-    """The model's families as stored (added when no name or alias names them), in order."""
-    profiles = family_profiles(params.families, np.random.default_rng(0))
-    known = intel.resolve_families(f.name for f in profiles)
-    families = []
-    for profile in profiles:
-        family = known.get(intel.alias_key(profile.name))
-        if family is None:
-            family = intel.add_family(None, profile.name, profile.kind)
-        families.append(family)
-    return families
-
-
 def _create(
-    world: _World, params: ModelParams, starts_on: dt.date, texts: dict[str, str],
+    world: World, params: ModelParams, starts_on: dt.date, texts: dict[str, str],
     goal: int, remaining_days: int,
 ) -> Campaign:  # fmt: skip
     """The draft campaign over every ISP and family (a free default name and slug)."""
@@ -284,7 +180,7 @@ def _day(starts_on: dt.date, result: ModelResult, t: int) -> dt.date:
 
 
 def _write_node_counts(
-    world: _World, result: ModelResult, starts_on: dt.date, ticker: _Ticker
+    world: World, result: ModelResult, starts_on: dt.date, ticker: _Ticker
 ) -> None:
     """Each ISP's notice figures and subscribers, through the node services (one operator
     call per chunk of days, within the services' limits)."""
@@ -320,7 +216,7 @@ def _node_rows(
 
 
 def _write_baselines(
-    campaign: Campaign, world: _World, result: ModelResult, starts_on: dt.date
+    campaign: Campaign, world: World, result: ModelResult, starts_on: dt.date
 ) -> None:
     """The baselines the model counted, written before launch so none is computed again."""
     window = {"window_start": starts_on - dt.timedelta(days=result.params.baseline_days),
@@ -345,7 +241,7 @@ def _write_baselines(
     record_change(None, "campaign.baselines.simulate", campaign, after=after)
 
 
-def _accept(campaign: Campaign, world: _World, result: ModelResult, starts_on: dt.date) -> None:
+def _accept(campaign: Campaign, world: World, result: ModelResult, starts_on: dt.date) -> None:
     """Every ISP accepts; each records warning its subscribers every 30 days."""
     participants = {p.organisation_id: p for p in campaign.participants.all()}
     for i, (org, operator) in enumerate(zip(world.organisations, world.operators, strict=True)):
@@ -362,7 +258,7 @@ def _accept(campaign: Campaign, world: _World, result: ModelResult, starts_on: d
 
 
 def _write_snapshots(
-    campaign: Campaign, world: _World, result: ModelResult, starts_on: dt.date, ticker: _Ticker
+    campaign: Campaign, world: World, result: ModelResult, starts_on: dt.date, ticker: _Ticker
 ) -> None:
     """One snapshot a campaign day through the one writer; measured through the last."""
     for c in range(result.params.days):
@@ -378,7 +274,7 @@ def _write_snapshots(
     record_change(None, "campaign.simulate", campaign, before=before, after=after)
 
 
-def _rows(world: _World, result: ModelResult, t: int, i: int) -> Iterator[measure.SnapshotRow]:
+def _rows(world: World, result: ModelResult, t: int, i: int) -> Iterator[measure.SnapshotRow]:
     org = world.organisations[i].pk
     names = ("addresses", "addresses_window", "events", "subscribers", *NOTICE_FIELDS)
     together: dict[str, Any] = {name: int(getattr(result, name)[t, i].sum()) for name in names}
@@ -396,7 +292,7 @@ def _rows(world: _World, result: ModelResult, t: int, i: int) -> Iterator[measur
 class _Observations:
     """Infections seen each day, kept as events to record: one per address, family and day."""
 
-    def __init__(self, world: _World, starts_on: dt.date) -> None:
+    def __init__(self, world: World, starts_on: dt.date) -> None:
         self.world, self.starts_on = world, starts_on
         self.events: list[Event] = []
 
