@@ -45,8 +45,8 @@ from cleannet.engines.exposure import (
     connect_scan,
     user_agent,
 )
-from cleannet.engines.exposure.connect import DEFAULT_CONCURRENCY
-from cleannet.engines.exposure.scanner import probe_services
+from cleannet.engines.exposure.connect import DEFAULT_CONCURRENCY, PARALLEL_MIN_PAIRS, worker_count
+from cleannet.engines.exposure.scanner import PARALLEL_MIN_JOBS, probe_services
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))  # the helpers beside this file (bench/ is not a package)
@@ -64,6 +64,13 @@ HTTP_RESPONSE = (
 # CPU seconds each tool used per round: on a shared, loaded machine the wall-clock rate says
 # as much about the neighbours as about the tool, the CPU cost per probe does not.
 CPU_SECONDS: dict[str, list[float]] = defaultdict(list)
+
+
+def cpu_now() -> float:
+    """CPU seconds of this process and of its reaped children: the scan's worker processes
+    (nmap's own are measured around its run; the listener child is reaped only at the end)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 @dataclass
@@ -168,15 +175,16 @@ def listener_process(counts: tuple[int, int, int]) -> None:
     asyncio.run(_serve(counts))
 
 
-async def our_scan(ports: Sequence[int], concurrency: int) -> tuple[float, dict[int, PortState]]:
+async def our_scan(
+    ports: Sequence[int], concurrency: int, workers: int | None = None
+) -> tuple[float, dict[int, PortState]]:
     """Connect-scan ``ports`` of 127.0.0.1; return seconds and each port's state."""
     start = time.perf_counter()
-    cpu = time.process_time()
+    cpu = cpu_now()
     pairs = [("127.0.0.1", port) for port in ports]
-    states = {
-        r.port: r.state async for r in connect_scan(pairs, timeout=3.0, concurrency=concurrency)
-    }
-    CPU_SECONDS["cleannet"].append(time.process_time() - cpu)
+    scanning = connect_scan(pairs, timeout=3.0, concurrency=concurrency, workers=workers)
+    states = {r.port: r.state async for r in scanning}
+    CPU_SECONDS["cleannet"].append(cpu_now() - cpu)
     return time.perf_counter() - start, states
 
 
@@ -229,7 +237,9 @@ class OnPorts:
         return await PROBES[self.name].probe(target, timeout)
 
 
-async def banner_grab(ports: Ports, concurrency: int) -> tuple[float, int]:
+async def banner_grab(
+    ports: Ports, concurrency: int, workers: int | None = None
+) -> tuple[float, int]:
     """Run the scanner's probe stage (``probe_services`` with the registry's SSH and HTTP
     probes) on every banner listener; return seconds and findings."""
     probes: dict[str, Probe] = {
@@ -238,16 +248,17 @@ async def banner_grab(ports: Ports, concurrency: int) -> tuple[float, int]:
     }
     targets = [Target("127.0.0.1", port) for port in ports.ssh + ports.http]
     start = time.perf_counter()
-    cpu = time.process_time()
+    cpu = cpu_now()
     stage = probe_services(
         targets,
         probes,
         context=ProbeContext(user_agent=user_agent("https://cleannet.invalid/bench")),
         timeout=2.0,
         concurrency=concurrency,
+        workers=workers,
     )
     found = sum([isinstance(item, Finding) async for item in stage])
-    CPU_SECONDS["banners"].append(time.process_time() - cpu)
+    CPU_SECONDS["banners"].append(cpu_now() - cpu)
     return time.perf_counter() - start, found
 
 
@@ -293,18 +304,23 @@ def _measure(args: argparse.Namespace, ports: Ports) -> dict[str, object]:
     have_nmap = shutil.which("nmap") is not None and not args.no_nmap
     services = len(ports.ssh) + len(ports.http)
     for _ in range(args.rounds):
-        seconds, states = asyncio.run(our_scan(scanned, args.concurrency))
+        seconds, states = asyncio.run(our_scan(scanned, args.concurrency, args.workers))
         _check("cleannet", dict(states), ports)
         rates["cleannet"].append(len(scanned) / seconds)
         if have_nmap:
             seconds, nmap_states = nmap_scan(scanned)
             _check("nmap", dict(nmap_states), ports)
             rates["nmap"].append(len(scanned) / seconds)
-        seconds, found = asyncio.run(banner_grab(ports, args.banner_concurrency))
+        seconds, found = asyncio.run(banner_grab(ports, args.banner_concurrency, args.workers))
         if found != services:
             raise SystemExit(f"banner grabbing found {found} of {services}")
         rates["banners"].append(found / seconds)
     command = " ".join(nmap_command(ports.open[:2] + ports.closed[:1]))
+    auto = args.workers is None
+    args.workers_used = {
+        "connect_scan": worker_count(len(scanned), PARALLEL_MIN_PAIRS) if auto else args.workers,
+        "banners": worker_count(services, PARALLEL_MIN_JOBS) if auto else args.workers,
+    }
     result: dict[str, object] = exposure_report.summary(args, ports, rates, CPU_SECONDS, command)
     return result
 
@@ -318,6 +334,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY)
     parser.add_argument("--banner-concurrency", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=None, help="processes (default: auto)")
     parser.add_argument("--no-nmap", action="store_true")
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument("--listen", type=int, nargs=3, help=argparse.SUPPRESS)

@@ -25,7 +25,8 @@ def summary(
     cpu: dict[str, list[float]],
     nmap_command: str,
 ) -> dict[str, object]:
-    """Everything one run measured: each round's rate, medians, CPU cost, the machine's load."""
+    """Everything one run measured: each round's rate, medians, CPU cost (the scan's worker
+    processes included), the machine's load."""
     probes = len(ports.open) + len(ports.closed)
     services = len(ports.ssh) + len(ports.http)
     ours, peer = _median(rates["cleannet"]), _median(rates["nmap"])
@@ -44,6 +45,7 @@ def summary(
         "rounds": args.rounds,
         "concurrency": args.concurrency,
         "banner_concurrency": args.banner_concurrency,
+        "worker_processes": getattr(args, "workers_used", None),
         "cleannet_probes_per_s": [round(v) for v in rates["cleannet"]],
         "nmap_probes_per_s": [round(v) for v in rates["nmap"]],
         "cleannet_median": ours,
@@ -65,7 +67,8 @@ def render(result: dict[str, Any]) -> str:
             "",
             "Produced by `.venv/bin/python bench/exposure.py` "
             f"({result['rounds']} rounds, concurrency {result['concurrency']}, "
-            f"banner concurrency {result['banner_concurrency']}).",
+            f"banner concurrency {result['banner_concurrency']}, worker processes "
+            f"{result.get('worker_processes')}).",
             "Every port is one the benchmark opened or reserved itself on 127.0.0.1; both tools "
             "must report every open port open and every closed one closed, and every banner "
             "service must give its finding.",

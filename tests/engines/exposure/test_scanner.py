@@ -103,3 +103,23 @@ def test_it_names_itself_with_the_callers_contact_url() -> None:
 def test_it_refuses_an_unknown_probe_name() -> None:
     with pytest.raises(KeyError, match="nosuch"):
         select_probes(["nosuch"])
+
+
+def test_it_never_forks_unless_the_caller_asks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A scan inside the server or the task worker stays in its process however large."""
+
+    def no_fork() -> int:
+        raise AssertionError("forked")
+
+    monkeypatch.setattr("cleannet.engines.exposure.scanner.worker_count", lambda *_: 2)
+    monkeypatch.setattr("os.fork", no_fork)
+
+    async def go() -> list[ScanEvent]:
+        async with serve(greeter(b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n")) as (port, _):
+            return await collect(
+                loopback_scope(), ["127.0.0.1"], [port], contact_url=URL, today=TODAY,
+                probes={"ssh-here": _SshOn(port)},
+            )  # fmt: skip
+
+    kinds = [type(e).__name__ for e in asyncio.run(go())]
+    assert kinds == ["PortResult", "Finding"]

@@ -6,29 +6,50 @@ port. At most ``concurrency`` attempts are under way (or waiting for their netwo
 memory stays flat however many pairs there are. Each attempt is a raw non-blocking socket,
 aborted with a reset once the handshake completes (no TIME_WAIT on the scanning side). A reset
 answer means closed; no answer within ``timeout`` or an ICMP unreachable means filtered.
+
+A large scan is split over ``workers`` forked processes (``in_workers``): loopback and LAN
+handshakes cost kernel time in the process that connects, so two processes on two cores finish
+sooner. Each worker takes every n-th pair with 1/n of the slots and of every network's rate.
 """
 
 from __future__ import annotations
 
 import _socket
 import asyncio
+import contextlib
 import errno
 import heapq
 import itertools
+import logging
+import os
+import pickle
 import select
+import signal
 import socket
 import struct
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Iterator, Sized
 from datetime import datetime
+from typing import NoReturn, TypeVar
 
 from cleannet.engines.exposure.model import PortResult, PortState, utc_now
 from cleannet.engines.exposure.ratelimit import NetworkPacer
 
-__all__ = ["DEFAULT_CONCURRENCY", "connect_one", "connect_scan"]
+__all__ = [
+    "DEFAULT_CONCURRENCY",
+    "PARALLEL_MIN_PAIRS",
+    "connect_one",
+    "connect_scan",
+    "in_workers",
+    "worker_count",
+]
 
 DEFAULT_CONCURRENCY = 2000
+# Below this many pairs one process is as fast: forking and relaying cost a few milliseconds.
+PARALLEL_MIN_PAIRS = 2048
+_log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 _RESET_ON_CLOSE = struct.pack("ii", 1, 0)  # SO_LINGER on, 0 s: close sends RST
 _OPEN, _CLOSED, _FILTERED = PortState.OPEN, PortState.CLOSED, PortState.FILTERED
 _STATES = {0: _OPEN, errno.ECONNREFUSED: _CLOSED}
@@ -53,22 +74,177 @@ async def connect_scan(
     timeout: float = 1.0,
     concurrency: int = DEFAULT_CONCURRENCY,
     pacer: NetworkPacer | None = None,
+    workers: int | None = None,
 ) -> AsyncIterator[PortResult]:
     """Yield one ``PortResult`` per pair, in completion order, ``concurrency`` at a time.
 
     Pairs are consumed lazily; the caller has already checked them against the scope. Each new
-    connection waits for ``pacer`` (per network), holding its slot meanwhile.
+    connection waits for ``pacer`` (per network), holding its slot meanwhile. ``workers``: how
+    many processes share the scan (``None``: 2 for a sized list of ``PARALLEL_MIN_PAIRS`` or
+    more on a multi-core machine, else 1); the results are the same either way.
     """
-    sweep = _ConnectLoop(iter(pairs), timeout, max(concurrency, 1), pacer)
+    if workers is None:
+        size = len(pairs) if isinstance(pairs, Sized) else 0
+        workers = worker_count(size, PARALLEL_MIN_PAIRS)
+    source, slots = iter(pairs), max(concurrency, 1)
+
+    def share(index: int, parts: int) -> AsyncGenerator[list[PortResult], None]:
+        mine = itertools.islice(source, index, None, parts)
+        split = pacer.split(parts) if pacer is not None and parts > 1 else pacer
+        return _connect_batches(mine, timeout, max(slots // parts, 1), split)
+
+    if workers > 1:
+        stage = _unpacked(in_workers(lambda index, parts: _packed(share(index, parts)), workers))
+    else:
+        stage = share(0, 1)
+    async with contextlib.aclosing(stage) as batches:
+        async for batch in batches:
+            for result in batch:
+                yield result
+
+
+# A result as a worker sends it: plain values pickle several times faster than the dataclass.
+_Packed = tuple[str, int, str, datetime]
+_BY_VALUE = {state.value: state for state in PortState}
+
+
+async def _packed(
+    batches: AsyncIterator[list[PortResult]],
+) -> AsyncGenerator[list[_Packed], None]:  # pragma: no cover - runs in a forked worker
+    async for batch in batches:
+        yield [(r.ip, r.port, r.state.value, r.observed_at) for r in batch]
+
+
+async def _unpacked(
+    batches: AsyncGenerator[list[_Packed], None],
+) -> AsyncGenerator[list[PortResult], None]:
+    async with contextlib.aclosing(batches):
+        async for batch in batches:
+            yield [PortResult(ip, port, _BY_VALUE[s], observed_at=at) for ip, port, s, at in batch]
+
+
+async def _connect_batches(
+    source: Iterator[tuple[str, int]], timeout: float, slots: int, pacer: NetworkPacer | None
+) -> AsyncGenerator[list[PortResult], None]:
+    """The scan in this process: the results of each wake-up of the loop, as one list."""
+    sweep = _ConnectLoop(source, timeout, slots, pacer)
     try:
         while True:
             batch = await sweep.next_batch()
             if not batch:
                 return
-            for result in batch:
-                yield result
+            yield batch
     finally:
         sweep.close()
+
+
+def worker_count(size: int, minimum: int) -> int:
+    """How many processes a stage of ``size`` items pays to use: 2 from ``minimum`` items on on a
+    machine with several cores and ``os.fork``, else 1."""
+    if size < minimum or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+        return 1
+    return 2
+
+
+async def in_workers(
+    stage: Callable[[int, int], AsyncIterator[list[_T]]], workers: int
+) -> AsyncGenerator[list[_T], None]:
+    """Run ``stage(index, workers)`` for each index in a forked child process of its own; yield
+    the lists they produce as they arrive. Raises ``RuntimeError`` if a child dies early.
+
+    The items must pickle. Whatever the stage needs is inherited through the fork; the parent
+    stops (kills) the children still running when the caller stops reading.
+    """
+    children = [_fork(stage, index, workers) for index in range(workers)]
+    queue: asyncio.Queue[list[_T] | RuntimeError | None] = asyncio.Queue()
+    relays = [asyncio.create_task(_relay(fd, queue)) for _, fd in children]
+    finished = False
+    try:
+        running = workers
+        while running:
+            item = await queue.get()
+            if isinstance(item, RuntimeError):
+                raise item
+            if item is None:
+                running -= 1
+            else:
+                yield item
+        finished = True
+    finally:
+        for relay in relays:
+            relay.cancel()
+        await asyncio.gather(*relays, return_exceptions=True)
+        for pid, _ in children:
+            if not finished:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)  # each child has closed its pipe: it is exiting or gone
+
+
+def _fork(
+    stage: Callable[[int, int], AsyncIterator[list[_T]]], index: int, workers: int
+) -> tuple[int, int]:
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child reports through the pipe, never returns
+        os.close(read_fd)
+        _child(stage(index, workers), write_fd)
+    os.close(write_fd)
+    return pid, read_fd
+
+
+def _child(batches: AsyncIterator[list[_T]], fd: int) -> NoReturn:  # pragma: no cover - forked
+    """Run the stage on a loop of the child's own, one pickled frame per list, then an empty
+    frame meaning "all done"; exit without running the parent's clean-ups."""
+    status = 1
+    try:
+        with contextlib.suppress(ValueError):  # the parent's loop owns the wake-up descriptor
+            signal.set_wakeup_fd(-1)
+        asyncio._set_running_loop(None)  # the fork copied the parent's running loop
+        asyncio.run(_send(batches, fd))
+        status = 0
+    except BaseException:
+        _log.exception("scan worker %s failed", os.getpid())
+    finally:
+        os._exit(status)
+
+
+async def _send(batches: AsyncIterator[list[_T]], fd: int) -> None:  # pragma: no cover - forked
+    async for batch in batches:
+        _write_all(fd, _with_length(pickle.dumps(batch, pickle.HIGHEST_PROTOCOL)))
+    _write_all(fd, _with_length(b""))
+
+
+def _with_length(data: bytes) -> bytes:
+    return struct.pack("!I", len(data)) + data
+
+
+def _write_all(fd: int, data: bytes) -> None:  # pragma: no cover - forked
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+async def _relay(fd: int, queue: asyncio.Queue[list[_T] | RuntimeError | None]) -> None:
+    """Put each list a child sends on ``queue``, then ``None``; a ``RuntimeError`` if it died."""
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader(limit=2**26)
+    pipe = os.fdopen(fd, "rb", buffering=0)
+    transport, _ = await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), pipe)
+    try:
+        while True:
+            try:
+                (size,) = struct.unpack("!I", await reader.readexactly(4))
+                data = await reader.readexactly(size)
+            except asyncio.IncompleteReadError:
+                queue.put_nowait(RuntimeError("a scan worker process ended before its work"))
+                return
+            if not size:
+                queue.put_nowait(None)
+                return
+            queue.put_nowait(pickle.loads(data))  # noqa: S301 - our own child, through our pipe
+    finally:
+        transport.close()
 
 
 class _ConnectLoop:

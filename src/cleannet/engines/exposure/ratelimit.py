@@ -57,9 +57,17 @@ class NetworkPacer:
         burst: int = 32,
     ) -> None:
         ordered = sorted(networks, key=lambda item: item[0].prefixlen, reverse=True)
+        self._config = (ordered, default_rate, burst)
         self._buckets = [(net, TokenBucket(rate, burst)) for net, rate in ordered]
         self._default = TokenBucket(default_rate, burst)
         self._by_address: dict[str, TokenBucket] = {}
+
+    def split(self, parts: int) -> NetworkPacer:
+        """A fresh pacer for one of ``parts`` processes sharing this one's limits: each network's
+        rate and burst divided by ``parts``, so together they never exceed them."""
+        ordered, default_rate, burst = self._config
+        shares = [(net, rate / parts) for net, rate in ordered]
+        return NetworkPacer(shares, default_rate / parts, max(burst // parts, 1))
 
     def bucket_for(self, ip: str) -> TokenBucket:
         """The bucket that paces ``ip`` (cached per address: a host has many ports)."""

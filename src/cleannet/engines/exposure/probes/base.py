@@ -105,18 +105,30 @@ async def open_connection(
     Raises ``OSError`` or ``TimeoutError`` when the connection cannot be made.
     """
     server_hostname = (target.hostname or None) if tls is not None else None
-    reader, writer = await asyncio.wait_for(
-        asyncio.open_connection(
+    # ``asyncio.timeout`` is one timer; ``wait_for`` (3.11) also wraps the call in a new task
+    async with asyncio.timeout(timeout):
+        reader, writer = await asyncio.open_connection(
             target.ip, target.port, ssl=tls, server_hostname=server_hostname, limit=BANNER_CAP * 4
-        ),
-        timeout,
-    )
+        )
     try:
         yield Connection(reader, writer)
     finally:
+        await _close(writer)
+
+
+async def _close(writer: asyncio.StreamWriter) -> None:
+    """Close ``writer``'s socket; wait at most a second for a TLS shutdown or unsent bytes."""
+    transport = writer.transport
+    if transport.get_extra_info("sslcontext") is None and not transport.get_write_buffer_size():
+        # plain and nothing left to send: the loop closes the socket on its next turn
         writer.close()
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(writer.wait_closed(), 1.0)
+            await writer.wait_closed()
+        return
+    writer.close()
+    with contextlib.suppress(Exception):
+        async with asyncio.timeout(1.0):
+            await writer.wait_closed()
 
 
 async def read_banner(reader: asyncio.StreamReader, timeout: float, cap: int = BANNER_CAP) -> bytes:
@@ -126,22 +138,20 @@ async def read_banner(reader: asyncio.StreamReader, timeout: float, cap: int = B
     """
     chunks: list[bytes] = []
     size = 0
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while size < cap:
-        left = deadline - loop.time()
-        if left <= 0:
-            break
-        try:
-            chunk = await asyncio.wait_for(reader.read(cap - size), left)
-        except (TimeoutError, OSError, ssl.SSLError):
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size += len(chunk)
-        if chunk.endswith(b"\n"):
-            break  # line protocols greet with whole lines; do not wait for the deadline
+    if timeout <= 0:
+        return b""
+    try:
+        async with asyncio.timeout(timeout):  # one timer for the whole read, not one per chunk
+            while size < cap:
+                chunk = await reader.read(cap - size)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+                if chunk.endswith(b"\n"):
+                    break  # line protocols greet with whole lines; do not wait for the deadline
+    except (TimeoutError, OSError, ssl.SSLError):
+        pass  # what arrived before the deadline or the reset is the answer
     return b"".join(chunks)[:cap]
 
 
@@ -153,26 +163,25 @@ async def read_until(
     Returns what was read (cut to ``cap``); never raises for a timeout or a reset.
     """
     data = b""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while len(data) < cap and marker not in data:
-        left = deadline - loop.time()
-        if left <= 0:
-            break
-        try:
-            chunk = await asyncio.wait_for(reader.read(cap - len(data)), left)
-        except (TimeoutError, OSError, ssl.SSLError):
-            break
-        if not chunk:
-            break
-        data += chunk
+    if timeout <= 0:
+        return data
+    try:
+        async with asyncio.timeout(timeout):  # one timer for the whole read, not one per chunk
+            while len(data) < cap and marker not in data:
+                chunk = await reader.read(cap - len(data))
+                if not chunk:
+                    break
+                data += chunk
+    except (TimeoutError, OSError, ssl.SSLError):
+        pass  # what arrived before the deadline or the reset is the answer
     return data[:cap]
 
 
 async def read_exactly(reader: asyncio.StreamReader, size: int, timeout: float) -> bytes:
     """Read ``size`` bytes (keep ``size`` small: it is the cap), or fewer on close or timeout."""
     try:
-        return await asyncio.wait_for(reader.readexactly(size), timeout)
+        async with asyncio.timeout(timeout):
+            return await reader.readexactly(size)
     except asyncio.IncompleteReadError as short:
         return short.partial
     except (TimeoutError, OSError, ssl.SSLError):
