@@ -75,6 +75,42 @@ def test_it_writes_zeros_for_a_row_without_time_to_clean(report_world: ReportWor
     assert {r[c] for r in rows for c in TIME_TO_CLEAN_COLUMNS} == {"0"}
 
 
+def test_it_pads_a_short_time_to_clean_and_keeps_one_that_is_not_plain(
+    report_world: ReportWorld,
+) -> None:
+    rows = CampaignSnapshot.objects.filter(campaign=report_world.campaign)
+    rows.filter(family="mirai").update(time_to_clean=[7, 8])
+    rows.filter(family="", organisation=report_world.personas.isp_org).update(
+        time_to_clean=[1, 2, 3, 4, 5, 6, 99]  # one more bucket than the columns
+    )
+    written = _rows(snapshot_csv(report_world.campaign))
+    by_family = {(r["organisation_name"], r["family"]): r for r in written}
+    assert [by_family["Song Hong Net", "mirai"][c] for c in TIME_TO_CLEAN_COLUMNS] == [
+        "7", "8", "0", "0", "0", "0",
+    ]  # fmt: skip
+    assert [by_family["Song Hong Net", ""][c] for c in TIME_TO_CLEAN_COLUMNS] == [
+        "1", "2", "3", "4", "5", "6",
+    ]  # fmt: skip
+    assert [by_family["Phuong Nam Net", ""][c] for c in TIME_TO_CLEAN_COLUMNS] == [
+        "1", "2", "3", "4", "5", "4",
+    ]  # fmt: skip
+
+
+def test_it_quotes_a_name_with_a_comma_or_a_quote(report_world: ReportWorld) -> None:
+    isp = report_world.personas.isp_org
+    isp.name = 'Song Hong Net, "the big one"'
+    isp.save(update_fields=["name"])
+    data = snapshot_csv(report_world.campaign)
+    rows = _rows(data)
+    assert {r["organisation_name"] for r in rows} == {
+        'Song Hong Net, "the big one"',
+        "Phuong Nam Net",
+    }
+    assert b'"Song Hong Net, ""the big one"""' in data
+    assert all(len(r) == len(CSV_COLUMNS) and None not in r for r in rows)
+    assert {r["day"] for r in rows} == {day.isoformat() for day in DAYS}
+
+
 def test_it_writes_only_the_header_for_a_campaign_without_snapshots(
     report_world: ReportWorld,
 ) -> None:

@@ -6,15 +6,17 @@ writes uncompressed-object PDFs whose Type0 fonts carry a ToUnicode map of their
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import zlib
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from cleannet.server.campaigns import pdf
-from cleannet.server.campaigns.pdf import campaign_pdf
-from cleannet.server.campaigns.progress import month_bounds
+from cleannet.server.campaigns.pdf import FONT_FAMILY, campaign_pdf, progress_pdf
+from cleannet.server.campaigns.progress import campaign_progress, month_bounds
 
 from .report_world import NAME, ReportWorld, report_world_fixture  # noqa: F401
 
@@ -92,12 +94,19 @@ def pdf_text(data: bytes) -> str:
     return re.sub(r"\s+", " ", " ".join(lines))
 
 
+def _without_dates(data: bytes) -> bytes:
+    """Return ``data`` without what fpdf2 stamps from the clock: creation date and file id."""
+    data = re.sub(rb"/CreationDate \(D:[^)]*\)", b"", data)
+    return re.sub(rb"/ID \[<[0-9A-F]+><[0-9A-F]+>\]", b"", data)
+
+
 def _pages(data: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page\b", data))
 
 
-# Each report takes seconds (fpdf2 parses the two DejaVu fonts every time), so each test
-# below makes one report and checks several things of it.
+# Each report takes a fraction of a second (fpdf2 lays out every table cell twice and cuts a
+# subset of both DejaVu fonts), so each test below makes few reports and checks several
+# things of each.
 
 
 def test_it_writes_a_pdf_in_vietnamese_with_the_figures(report_world: ReportWorld) -> None:
@@ -156,3 +165,34 @@ def test_it_says_which_font_file_is_missing(
     monkeypatch.setattr(pdf, "FONT_DIR", tmp_path)
     with pytest.raises(FileNotFoundError, match=r"DejaVuSans\.ttf"):
         campaign_pdf(report_world.campaign)
+
+
+def test_it_writes_reports_in_a_row_each_with_its_own_language(
+    report_world: ReportWorld,
+) -> None:
+    # The fonts are parsed once per process: each report must still embed its own glyphs.
+    english, vietnamese, again = (
+        pdf_text(campaign_pdf(report_world.campaign, language=language))
+        for language in ("en", "vi", "en")
+    )
+    assert "Halve the addresses infected by Mirai." in english
+    assert "Giảm một nửa số địa chỉ nhiễm Mirai." not in english
+    assert "Giảm một nửa số địa chỉ nhiễm Mirai." in vietnamese
+    assert NAME in vietnamese and "Headline figures" not in vietnamese
+    assert again == english
+
+
+def test_it_embeds_the_same_fonts_as_fpdf2_parsing_them_itself(
+    report_world: ReportWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    when = dt.datetime(2026, 12, 2, 8, 0, tzinfo=dt.UTC)
+    with translation.override("vi"):
+        progress = campaign_progress(report_world.campaign)
+        shared = progress_pdf(progress, generated_at=when)
+        monkeypatch.setattr(
+            pdf,
+            "_add_parsed_font",
+            lambda document, style, path: document.add_font(FONT_FAMILY, style, str(path)),
+        )
+        parsed_here = progress_pdf(progress, generated_at=when)
+    assert _without_dates(shared) == _without_dates(parsed_here)
