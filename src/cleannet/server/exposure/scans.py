@@ -3,8 +3,9 @@
 ``run_scan`` refuses, before any packet, a disabled scope, an approval that ran out, a scope
 the engine does not accept and a scope that is being scanned already; each refusal is a run
 with status ``refused`` and the reason. Otherwise the engine scans (global opt-outs applied),
-the fingerprint rules add ``vulnerable-version`` findings, the scope's findings are brought up
-to date and the classified ones become intel events.
+the fingerprint rules add ``vulnerable-version`` findings, the website check reads the pages
+of the run's host names that answered on a web port (``websites``), the scope's findings are
+brought up to date and the classified ones become intel events.
 """
 
 from __future__ import annotations
@@ -28,10 +29,13 @@ from cleannet.engines.exposure import fingerprints
 from cleannet.engines.exposure.model import Finding, PortResult, PortState, Refusal
 from cleannet.engines.exposure.probes import PROBES, Probe
 from cleannet.engines.exposure.scanner import ScanEvent, ScanProgress, scan
-from cleannet.engines.exposure.scope import OutOfScope, ScopeError, check_authority
+from cleannet.engines.exposure.scope import OutOfScope, Resolver, ScopeError, check_authority
+from cleannet.engines.exposure.scope import Scope as EngineScope
+from cleannet.engines.exposure.targets import system_resolver
 from cleannet.server.accounts.audit import record_change
 from cleannet.server.accounts.models import User
 from cleannet.server.accounts.roles import AUTHORITY_ROLES
+from cleannet.server.exposure import websites
 from cleannet.server.exposure.events import record_findings
 from cleannet.server.exposure.findings import mark_fixed, upsert_findings
 from cleannet.server.exposure.models import OptOut, ScanRun, ScanScope
@@ -44,6 +48,9 @@ FALLBACK_CONTACT_URL = "https://cleannet.invalid/scanning/"
 """Named in the scanner's User-Agent when ``CLEANNET_SITE_URL`` is not set."""
 
 Progress = Callable[[ScanProgress], None]
+
+resolve_name: Resolver = system_resolver
+"""How a run resolves host names (the system resolver); read at each run, so tests replace it."""
 
 
 def default_contact_url() -> str:
@@ -62,6 +69,7 @@ class _Outcome:
     refusals: list[Refusal] = field(default_factory=list)
     ports: list[PortResult] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    sites: websites.SiteCheck = field(default_factory=websites.SiteCheck)
 
 
 @dataclass(frozen=True)
@@ -173,6 +181,7 @@ async def _collect(events: AsyncIterator[ScanEvent]) -> _Outcome:
 def _execute(actor: User | None, run: ScanRun, plan: _Plan, progress: Progress | None) -> ScanRun:
     try:
         engine_scope = run.scope.to_engine_scope(OptOut.objects.all())
+        resolve = websites.remembering(resolve_name)
         events = scan(
             engine_scope,
             plan.targets,
@@ -181,25 +190,46 @@ def _execute(actor: User | None, run: ScanRun, plan: _Plan, progress: Progress |
             today=plan.today,
             probes=plan.probes,
             progress=progress,
+            resolve=resolve,
             timeout=plan.timeout,
         )
         outcome = asyncio.run(_collect(events))
+        outcome.sites = _check_websites(engine_scope, plan, outcome, resolve)
         return _store(actor, run, plan, outcome)
     except Exception as error:  # a failed run is logged as failed, never left "running"
         logger.exception("exposure scan of %s failed", run.scope.name)
         return _finish(actor, run, ScanRun.Status.FAILED, error=f"{type(error).__name__}: {error}")
 
 
+def _check_websites(
+    engine_scope: EngineScope, plan: _Plan, outcome: _Outcome, resolve: Resolver
+) -> websites.SiteCheck:
+    """Read the pages of the run's host names that answered on a web port in this run."""
+    open_ports = {(p.ip, p.port) for p in outcome.ports if p.state is PortState.OPEN}
+    names = websites.site_names(plan.targets)
+    sites = websites.websites_to_check(engine_scope, names, open_ports, plan.today, resolve)
+    return websites.check_websites(
+        engine_scope,
+        sites,
+        today=plan.today,
+        now=timezone.now(),
+        contact_url=plan.contact_url,
+        resolve=resolve,
+    )
+
+
 def _store(actor: User | None, run: ScanRun, plan: _Plan, outcome: _Outcome) -> ScanRun:
     """Bring the scope's findings up to date with ``outcome`` and finish ``run``."""
-    findings = fingerprints.apply(outcome.findings)
+    findings = fingerprints.apply(outcome.findings) + outcome.sites.findings
     now = timezone.now()
     open_ports = {(p.ip, p.port) for p in outcome.ports if p.state is PortState.OPEN}
     closed = {(p.ip, p.port) for p in outcome.ports if p.state is not PortState.OPEN}
     report_types = {probe.report_type for probe in plan.probes.values()}
     with transaction.atomic():
         changes = upsert_findings(run, findings, now)
-        fixed = mark_fixed(run, changes.seen, closed, open_ports, report_types, now)
+        unchecked = websites.held_back(run.scope, outcome.sites.checked, closed)
+        fixed = mark_fixed(run, changes.seen + unchecked, closed, open_ports, report_types, now)
+        fixed += websites.mark_sites_fixed(run, changes.seen, outcome.sites.checked, now)
         record_findings(actor, run, changes.seen, now)
         run.refused = [{"target": r.target, "reason": r.reason} for r in outcome.refusals]
         run.open_ports = len(open_ports)
