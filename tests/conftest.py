@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -55,3 +57,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept
+
+
+@pytest.fixture(autouse=True)
+def _no_event_loop_left_running() -> Iterator[None]:
+    """Fail the test that leaves an asyncio loop marked running in this thread (every later
+    ``asyncio.run`` in the worker would fail), and clear it for the next test. A loop that
+    was running before the test (the browser tests' Playwright) is not the test's doing."""
+    running_before = asyncio._get_running_loop() is not None
+    yield
+    if not running_before and asyncio._get_running_loop() is not None:
+        asyncio._set_running_loop(None)
+        pytest.fail("the test left an asyncio event loop running in the main thread")

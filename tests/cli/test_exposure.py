@@ -7,6 +7,7 @@ import socket
 from collections.abc import Iterator
 
 import pytest
+from django.utils import translation
 from typer.testing import CliRunner
 
 from cleannet.cli.exposure import app
@@ -85,7 +86,8 @@ def test_it_defines_a_scope_and_lists_it(isp: Organisation) -> None:
 
 
 def test_it_refuses_a_scope_from_an_analyst(isp: Organisation) -> None:
-    result = runner.invoke(app, define(user="analyst"))
+    with translation.override("en"):
+        result = runner.invoke(app, define(user="analyst"))
     assert result.exit_code == 1
     assert "Refused: Only the authority's administrators" in result.output
     assert not ScanScope.objects.exists()
@@ -140,7 +142,8 @@ def test_it_refuses_a_scan_by_a_member_of_an_organisation(isp: Organisation) -> 
     assert runner.invoke(app, define()).exit_code == 0
     accounts.create_user(None, "isp-op", "op@example.org", "pw-" * 6, Role.ISP_OPERATOR, isp)
     args = ["scan", "--scope", "loopback", "--ports", "9", "--user", "isp-op"]
-    result = runner.invoke(app, args)
+    with translation.override("en"):
+        result = runner.invoke(app, args)
     assert result.exit_code == 1
     assert "Refused: Only the authority may run exposure scans." in result.output
     assert not ScanRun.objects.exists()

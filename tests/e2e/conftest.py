@@ -77,9 +77,14 @@ def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         process.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """Headless Debian Chromium driven by Playwright (no browser download)."""
+    """Headless Debian Chromium driven by Playwright (no browser download).
+
+    One per module: Playwright's sync API marks an asyncio loop running in the main thread
+    while it is open, so it must close before the worker runs tests that call asyncio.run
+    (tests/e2e is a directory, not a package: a "package" fixture would live as long as the
+    session)."""
     if not Path(CHROMIUM).exists():
         pytest.fail(
             f"Chromium is needed at {CHROMIUM}: run `make install` (apt-get install chromium)"
