@@ -35,8 +35,18 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# Not inherited by the served site: the database of the test run, and what an in-process
+# ``cleannet demo`` (a CLI test) leaves in the environment: its site address and mailbox.
+_NOT_INHERITED = ("DATABASE_URL", "CLEANNET_SITE_URL")
+_NOT_INHERITED_PREFIXES = ("CLEANNET_SMTP_", "CLEANNET_SMPP_", "CLEANNET_SMS_")
+
+
 def _server_env(var_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in _NOT_INHERITED and not k.startswith(_NOT_INHERITED_PREFIXES)
+    }
     env.update(CLEANNET_VAR_DIR=str(var_dir), CLEANNET_DEBUG="0", CLEANNET_SECURE_COOKIES="0")
     return env
 
