@@ -34,7 +34,7 @@ class WebSite:
     """A loopback web server answering every GET with ``page``; keeps the requests' headers."""
 
     port: int
-    page: str = CLEAN
+    page: str | None = CLEAN  # None: answer with bytes that are not HTTP
     requests: list[dict[str, str]] = field(default_factory=list)
 
 
@@ -42,6 +42,9 @@ def _handler(site: WebSite) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             site.requests.append({k.lower(): v for k, v in self.headers.items()})
+            if site.page is None:
+                self.wfile.write(b"\x00\x01 not a web server\r\n")
+                return
             body = site.page.encode()
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -167,6 +170,19 @@ def test_it_keeps_a_website_finding_open_in_a_run_that_did_not_fetch_the_site(
     by_address = _scan(personas.admin.user, site_scope, targets=["127.0.0.1"])
     assert len(web_site.requests) == 1  # an address names no site: nothing fetched
     assert by_address.fixed_findings == 0
+    assert ExposureFinding.objects.get(tag="injected-script").fixed_at is None
+
+
+def test_it_keeps_a_website_finding_open_when_the_page_cannot_be_read(
+    site_scope: ScanScope, web_site: WebSite, personas: Any
+) -> None:
+    _bad_domain()
+    web_site.page = INJECTED
+    _scan(personas.admin.user, site_scope)
+    web_site.page = None
+    second = _scan(personas.admin.user, site_scope)
+    assert len(web_site.requests) == 2  # fetched, but no page came back
+    assert second.fixed_findings == 0
     assert ExposureFinding.objects.get(tag="injected-script").fixed_at is None
 
 

@@ -225,31 +225,33 @@ async def fetch_and_check(
     own_domains: set[str],
     allowed: Callable[[str], bool],
     timeout: float = 10.0,
-) -> list[Finding]:
+) -> list[Finding] | None:
     """Fetch ``url`` from ``target`` and run ``check_site`` on the page.
 
     Redirects are followed (up to ``MAX_REDIRECTS``) only to the same host, or to a host
     ``allowed(host)`` accepts, and always to ``target``'s address: the scope was checked for
-    that address, never for what a name resolves to. Returns no findings when the fetch fails.
+    that address, never for what a name resolves to. Returns None when no page was read (the
+    fetch failed, the answer was not HTTP, a redirect left the scope or never ended): a page
+    not seen is not a clean page.
     """
     start_host = urlsplit(url).hostname or ""
     for _ in range(MAX_REDIRECTS + 1):
         try:
             raw = await fetch_page(target, url, timeout)
         except (OSError, TimeoutError):
-            return []
+            return None
         response = parse_http_response(raw)
         if response is None:
-            return []
+            return None
         location = response.headers.get("location", "")
         if response.status in (301, 302, 303, 307, 308) and location:
             following = urljoin(url, location)
             host = urlsplit(following).hostname or ""
             if host != start_host and not allowed(host):
-                return []
+                return None
             url, target = following, _retarget(target, following)
             continue
         body = raw.partition(b"\r\n\r\n")[2][:PAGE_CAP]
         text = _decode(body, response.headers.get("content-type", ""))
         return check_site(text, url, known_bad_domains, own_domains, target)
-    return []
+    return None

@@ -221,20 +221,24 @@ def check_websites(
     checking = _Checking(
         scope, today, resolve, known_bad_domains(now), own_domains(scope.hostnames), timeout
     )
-    findings = asyncio.run(_check_all(sites, checking, agent))
-    return SiteCheck({(s.target.ip, s.target.port) for s in sites}, findings)
+    results = asyncio.run(_check_all(sites, checking, agent))
+    # A site whose page could not be read was not checked: its open findings stay open.
+    checked = {(site.target.ip, site.target.port) for site, found in results if found is not None}
+    return SiteCheck(checked, [finding for _, found in results for finding in found or ()])
 
 
-async def _check_all(sites: list[Site], checking: _Checking, agent: str) -> list[Finding]:
+async def _check_all(
+    sites: list[Site], checking: _Checking, agent: str
+) -> list[tuple[Site, list[Finding] | None]]:
     set_probe_context(ProbeContext(user_agent=agent))  # fetch_page names the scanner with it
     pacer = NetworkPacer([(net, checking.scope.rate_per_second) for net in checking.scope.networks])
     slots = asyncio.Semaphore(SITE_CONCURRENCY)
 
-    async def one(site: Site) -> list[Finding]:
+    async def one(site: Site) -> tuple[Site, list[Finding] | None]:
         async with slots:
             await pacer.wait(site.target.ip)
             try:
-                return await fetch_and_check(
+                found = await fetch_and_check(
                     site.target,
                     site.url,
                     known_bad_domains=checking.bad,
@@ -244,10 +248,10 @@ async def _check_all(sites: list[Site], checking: _Checking, agent: str) -> list
                 )
             except Exception:  # one site's trouble must not fail the run of the whole scope
                 logger.exception("website check of %s failed", site.url)
-                return []
+                found = None
+            return site, found
 
-    results = await asyncio.gather(*(one(site) for site in sites))
-    return [found for batch in results for found in batch]
+    return list(await asyncio.gather(*(one(site) for site in sites)))
 
 
 def _open_site_rows(scope: ScanScope) -> list[ExposureFinding]:
