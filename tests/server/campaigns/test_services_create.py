@@ -59,6 +59,10 @@ def test_it_refuses_an_empty_name_and_a_malformed_slug(world: World) -> None:
     assert set(errors) == {"name", "slug"}
 
 
+def test_it_refuses_a_slug_a_page_of_the_site_uses(world: World) -> None:
+    assert set(_refused(world, slug="new")) == {"slug"}
+
+
 def test_it_refuses_an_end_before_the_start(world: World) -> None:
     errors = _refused(world, ends_on=TODAY - dt.timedelta(days=11))
     assert set(errors) == {"ends_on"}

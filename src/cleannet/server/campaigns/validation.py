@@ -81,10 +81,16 @@ def _clean_name(campaign: Campaign, name: object, errors: dict[str, str]) -> Non
         errors["name"] = _("Another campaign has this name.")
 
 
+RESERVED_SLUGS = frozenset({"new"})
+"""Short names a campaign may not take: ``/workspace/campaigns/new/`` is the creation page."""
+
+
 def _clean_slug(campaign: Campaign, slug: object, errors: dict[str, str]) -> None:
     campaign.slug = str(slug).strip().lower()
     if not _SLUG.fullmatch(campaign.slug):
         errors["slug"] = _("Use 1–60 lower-case letters, digits and hyphens.")
+    elif campaign.slug in RESERVED_SLUGS:
+        errors["slug"] = _("This short name is taken by a page of the site.")
     elif Campaign.objects.exclude(pk=campaign.pk).filter(slug=campaign.slug).exists():
         errors["slug"] = _("Another campaign has this short name.")
 
