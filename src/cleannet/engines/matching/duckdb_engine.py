@@ -46,7 +46,8 @@ R11 Tables leave through ``output.finish_table``: cast to their schemas, sorted 
 
 The plans, in the order they run (letters as in the issue's design):
 
-a-e) ``duckdb_matches``: distinct keys of the records (names, addresses, URLs) are expanded
+a-e) ``duckdb_matches``: distinct keys of the records (names, read from the Parquet dictionary
+     pages by ``duckdb_names``; addresses, URLs) are expanded
      (suffixes at label boundaries, network keys per prefix length, ``/``-prefixes) and
      equi-joined with the indicators into small hit tables, each with its indicators' family;
      one join per key column takes the records back through them: DuckDB pushes a Bloom
@@ -57,25 +58,26 @@ f-i) ``duckdb_attribution``: CGNAT translation and lease lookup on the matched r
      keyed by the match's row id; the three results come out sorted.
 
 Measured (CPU seconds, 2 threads, DuckDB 2.0) on 50M DNS records × 1M domain indicators, 3 %
-of the records matching, written as the log readers write them (``RECORD_PARQUET_OPTIONS``):
-the whole run 12.4; the match alone 8.8, of which the distinct names 4.0, their suffix join
-0.6 (the recursive CTE runs on one thread) and the records back through the 95k matched names
-3.5; attribution and the three results 3.3. For scale, DuckDB scans ``qname`` alone in 1.7:
-the distinct names cost more than two such scans and the join back about two (it must decode
-``ts``, ``client_ip`` and ``evidence`` around the matches), so about 5× a plain scan is the
-floor of this plan. Tried and dropped: the distinct names from the Parquet dictionaries read
-with pyarrow (12.6M dictionary entries, 3.8 in all), and with them the records chosen by
-dictionary index (a flag per entry, ``flags[indices]``, the other columns taken by row number
-through a filter DuckDB pushes into the scan): 9.1-10.7 for the match against this plan's
-9.5-9.9 in the same runs, at twice the memory (1.8 GiB), because pyarrow's read of the
-dictionaries alone costs a plain scan (it hashes every row group's dictionary), the flags hash
-the 12.6M entries again, and a row-number filter decodes no less than the name join;
-grouping by ``hash(qname)`` (2.4, but a 64-bit hash that is not collision-resistant would let
-a crafted name hide behind a popular one); a suffix test pushed into the scan as a filter
-(evaluated per dictionary entry, but DuckDB's string functions cost 10 or more); suffixes by
-label count from lists (0.8 against the recursive CTE's 0.6); LZ4 or no compression for
-``client_ip`` and ``evidence`` (0.4 and 0.7 less, for files 1.6× and 3.5× larger); a file
-index instead of the file name (no gain).
+of the records matching, written as the log readers write them (``RECORD_PARQUET_OPTIONS``,
+row groups of ``RECORD_ROW_GROUP``): the match alone 7.6, of which loading the indicators 0.5,
+the distinct names 1.9 in DuckDB plus 0.4 in a Python thread (``duckdb_names``: the 12.6M
+entries of the row groups' dictionary pages, copied into a scratch Parquet file, where a
+``SELECT DISTINCT qname`` over the records cost 4.5), their suffix join 0.8 (the recursive CTE
+runs on one thread), and the records back through the 95k matched names 4.1. For scale,
+DuckDB scans ``qname`` alone in 2.0 and every column of the file in 6.7: the join back reads
+less than a full scan (DuckDB tests the names once per dictionary entry), but it must decode
+``ts``, ``client_ip`` and ``evidence`` around the matches, and with 3 % of the records
+matching, spread over the day, every page holds some.
+Tried and dropped: the dictionaries read with pyarrow's ``read_dictionary`` (3.5 s on one
+thread: it hashes every entry into one dictionary); with them, the records chosen by dictionary
+index (a flag per entry, ``flags[indices]``, the other columns taken by row number): no faster
+than the name join, at twice the memory; grouping by ``hash(qname)`` (a 64-bit hash that is
+not collision-resistant would let a crafted name hide behind a popular one); a suffix test
+pushed into the scan as a filter (evaluated per dictionary entry, but DuckDB's string functions
+cost 10 or more); suffixes by label count from lists (no faster than the recursive CTE);
+LZ4 for ``client_ip`` and ``evidence`` (the join back 20 % faster, the file 1.55× larger);
+DELTA_(LENGTH_)BYTE_ARRAY for them (no faster, or slower); a file index instead of the file
+name (no gain).
 Before the encodings of ``RECORD_PARQUET_OPTIONS`` (every column dictionary-encoded), taking
 the records back cost 5.6: a dictionary as large as its column is decoded whole.
 
@@ -103,6 +105,7 @@ from cleannet.engines.matching.duckdb_attribution import (
     result_table,
 )
 from cleannet.engines.matching.duckdb_matches import create_matches
+from cleannet.engines.matching.duckdb_names import RecordNames
 from cleannet.engines.matching.output import finish_table
 from cleannet.engines.matching.schema import MatchJob, MatchResult
 
@@ -190,11 +193,21 @@ def _spill_directory(job: MatchJob) -> Iterator[Path]:
         yield Path(spill)
 
 
+class _Session(NamedTuple):
+    con: duckdb.DuckDBPyConnection
+    notes: list[str]  # what was ignored
+    names: RecordNames  # the records' distinct names, gathered while the inputs load
+
+
 @contextmanager
-def _session(job: MatchJob) -> Iterator[tuple[duckdb.DuckDBPyConnection, list[str]]]:
+def _session(job: MatchJob) -> Iterator[_Session]:
     """Yield a connection with the job's inputs loaded, and the notes on what was ignored."""
-    with _spill_directory(job) as spill, closing(_connect(job, spill)) as con:
-        yield con, _load_inputs(con, job)
+    with (
+        _spill_directory(job) as spill,
+        closing(RecordNames(job.records, spill)) as names,
+        closing(_connect(job, spill)) as con,
+    ):
+        yield _Session(con, _load_inputs(con, job), names)
 
 
 class MatchCounts(NamedTuple):
@@ -217,8 +230,8 @@ class DuckDBEngine:
         file that cannot be read, ``duckdb.Error`` for a file that is not of its schema.
         """
         started = time.perf_counter()
-        with _session(job) as (con, notes):
-            matched = create_matches(con, with_events=job.events is not None)
+        with _session(job) as (con, notes, names):
+            matched = create_matches(con, names, with_events=job.events is not None)
             attribute_matches(con, with_cgnat=job.cgnat is not None)
             result = MatchResult(
                 findings=finish_table(result_table(con, FINDINGS), "findings"),
@@ -237,8 +250,8 @@ class DuckDBEngine:
 
         The benchmark measures the suffix match apart from attribution with it.
         """
-        with _session(job) as (con, _):
-            matched = create_matches(con, with_events=job.events is not None)
+        with _session(job) as (con, _, names):
+            matched = create_matches(con, names, with_events=job.events is not None)
             row = con.execute("SELECT count(*) FROM matches").fetchone()
             return MatchCounts(_records_read(con), matched, int(row[0]) if row else 0)
 

@@ -6,7 +6,8 @@ valid_until)``; then one join per key column takes the records back through thei
 hit table and keeps the rows inside the indicator's validity window. No record is ever compared
 with every indicator.
 
-- a) domain: the distinct ``qname`` values, each expanded into its suffixes at label boundaries
+- a) domain: the distinct ``qname`` values (``duckdb_names``: read from the Parquet dictionary
+  pages where the files have them), each expanded into its suffixes at label boundaries
   by a recursive CTE (``a.b.c`` → ``a.b.c``, ``b.c``, ``c``), equi-joined with the domain
   indicators' values;
 - b, c) IP and CIDR: ``duckdb_addresses`` over the distinct ``dst_ip`` values and URL hosts;
@@ -21,13 +22,14 @@ from __future__ import annotations
 import duckdb
 
 from cleannet.engines.matching.duckdb_addresses import create_address_hits
+from cleannet.engines.matching.duckdb_names import RecordNames
 
 __all__ = ["create_matches"]
 
 _NAME_HITS = """
 CREATE TEMP TABLE name_hits AS
 WITH RECURSIVE suffixes(qname, suffix) AS (
-    SELECT qname, qname FROM (SELECT DISTINCT qname FROM records WHERE qname IS NOT NULL)
+    SELECT qname, qname FROM record_names
     UNION ALL
     SELECT qname, substr(suffix, strpos(suffix, '.') + 1) FROM suffixes
     WHERE strpos(suffix, '.') > 0
@@ -128,11 +130,12 @@ def _has_rows(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     return con.execute(f"SELECT EXISTS (FROM {table})").fetchone() == (True,)
 
 
-def _create_hit_tables(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+def _create_hit_tables(con: duckdb.DuckDBPyConnection, names: RecordNames) -> dict[str, str]:
     """Create the hit tables the indicators call for; return {record column: hit table}."""
     kinds = _indicator_kinds(con)
     columns = {}
     if "domain" in kinds:
+        names.create_table(con)
         con.execute(_NAME_HITS)
         columns["qname"] = "name_hits"
     with_addresses = bool(kinds & {"ip", "cidr"})
@@ -140,6 +143,8 @@ def _create_hit_tables(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
         con.execute(_URLS)
     if with_addresses:
         con.execute(_ADDRESSES)
+        with_addresses = _has_rows(con, "addresses")  # DNS logs have none: no CIDR keys to build
+    if with_addresses:
         create_address_hits(con)
         columns["dst_ip"] = "address_hits"
     if with_addresses or "url" in kinds:
@@ -150,13 +155,26 @@ def _create_hit_tables(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return {column: table for column, table in columns.items() if _has_rows(con, table)}
 
 
-def _insert_matches(con: duckdb.DuckDBPyConnection, hit_tables: dict[str, str]) -> None:
+_ONE_INDICATOR_PER_KEY = """
+SELECT count(DISTINCT key) = count(DISTINCT (key, indicator_kind, indicator)) FROM {hits}
+"""
+
+
+def _insert_matches(con: duckdb.DuckDBPyConnection, hit_tables: dict[str, str]) -> bool:
     """Insert into ``matches`` the records' matches through ``hit_tables``, one per record and
-    indicator (R3): a group of branches is made distinct only when it could repeat one."""
+    indicator (R3): a group of branches is made distinct only when it could repeat one.
+
+    Returns whether a record can have one match at most (one group of branches, one table,
+    one indicator per key): then the matches count the matched records.
+    """
+    groups = 0
+    one_per_record = True
     for group in _BRANCH_GROUPS:
         tables = {column: hit_tables[column] for column in group if column in hit_tables}
         if not tables:
             continue
+        groups += 1
+        one_per_record = one_per_record and len(tables) == 1
         branches = " UNION ALL ".join(
             _RECORD_MATCHES.format(hits=table, column=column) for column, table in tables.items()
         )
@@ -164,18 +182,24 @@ def _insert_matches(con: duckdb.DuckDBPyConnection, hit_tables: dict[str, str]) 
             con.execute(_REPEATED_HITS.format(hits=table)).fetchone() != (False,)
             for table in tables.values()
         )
+        one_per_record = one_per_record and all(
+            con.execute(_ONE_INDICATOR_PER_KEY.format(hits=table)).fetchone() == (True,)
+            for table in tables.values()
+        )
         distinct = "DISTINCT" if repeats else ""
         con.execute(f"INSERT INTO matches SELECT {distinct} * FROM ({branches})")  # noqa: S608
+    return groups <= 1 and one_per_record
 
 
-def create_matches(con: duckdb.DuckDBPyConnection, *, with_events: bool) -> int:
+def create_matches(con: duckdb.DuckDBPyConnection, names: RecordNames, *, with_events: bool) -> int:
     """Create table ``matches`` (one row per record and indicator it matches, then one per hub
-    event) from the tables ``records``, ``indicator`` and, ``with_events``, ``events``.
+    event) from the tables ``records``, ``indicator`` and, ``with_events``, ``events``;
+    ``names`` gives the records' distinct names.
 
     Returns the number of log records that matched at least one indicator.
     """
     con.execute(_MATCHES)
-    hit_tables = _create_hit_tables(con)
+    hit_tables = _create_hit_tables(con, names)
     if hit_tables:
         hits = " UNION ALL ".join(
             f"SELECT indicator_kind, indicator FROM {table}"  # noqa: S608 - our own table names
@@ -184,8 +208,9 @@ def create_matches(con: duckdb.DuckDBPyConnection, *, with_events: bool) -> int:
         con.execute(_HIT_FAMILIES.format(hits=hits))
         for table in hit_tables.values():
             con.execute(_HITS_WITH_FAMILY.format(hits=table))
-        _insert_matches(con, hit_tables)
-    matched = con.execute("SELECT count(DISTINCT (source, row_number)) FROM matches").fetchone()
+        one_per_record = _insert_matches(con, hit_tables)
+    counted = "*" if not hit_tables or one_per_record else "DISTINCT (source, row_number)"
+    matched = con.execute(f"SELECT count({counted}) FROM matches").fetchone()  # noqa: S608
     if with_events:
         con.execute(_EVENT_MATCHES)
     return int(matched[0]) if matched else 0
