@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 from matching_world import DAY_S, SECOND_US, T0_US, Sizes, World, build_world
 
 from cleannet.engines.matching import LOG_RECORD
-from cleannet.engines.matching.schema import RECORD_PARQUET_OPTIONS
+from cleannet.engines.matching.schema import RECORD_PARQUET_OPTIONS, RECORD_ROW_GROUP
 
 CHUNK = 2_000_000  # records generated and written at a time (bounds the generator's memory)
 ZIPF_EXPONENT = 1.0
@@ -127,7 +127,7 @@ def write_records(world: World, sizes: Sizes, parquet: Path, csv: Path) -> dict[
         ) as csv_out,
     ):
         for chunk in record_chunks(world, sizes):
-            parquet_out.write_table(chunk, row_group_size=1_000_000)
+            parquet_out.write_table(chunk, row_group_size=RECORD_ROW_GROUP)
             csv_out.write_table(_as_csv_log(chunk, csv_schema))
     return {"records_bytes": parquet.stat().st_size, "csv_bytes": csv.stat().st_size}
 
@@ -185,7 +185,7 @@ def first_parquet_rows(path: Path, count: int) -> Path:
         left = count
         for batch in source.iter_batches(batch_size=1_000_000):
             sink.write_table(
-                pa.Table.from_batches([batch.slice(0, left)]), row_group_size=1_000_000
+                pa.Table.from_batches([batch.slice(0, left)]), row_group_size=RECORD_ROW_GROUP
             )
             left -= min(left, batch.num_rows)
             if left == 0:

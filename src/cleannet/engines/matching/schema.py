@@ -33,6 +33,12 @@ RECORD_PARQUET_OPTIONS: dict[str, object] = {
 }
 """How log records are written to Parquet (``pq.ParquetWriter(path, LOG_RECORD, **…)``)."""
 
+RECORD_ROW_GROUP = 1_000_000
+"""Rows per row group of the records' Parquet files. DuckDB and Spark split their work by row
+group (small groups cost metadata and compression), and each row group repeats the names it
+holds in its dictionary page: the DuckDB engine reads the distinct names from those pages, so
+fewer, larger groups repeat fewer names."""
+
 
 class RecordKind(StrEnum):
     DNS = "dns"  # a name was looked up: ``qname`` is set

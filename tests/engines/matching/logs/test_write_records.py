@@ -67,3 +67,24 @@ def test_it_raises_needs_timezone_for_a_zoneless_log(
 ) -> None:
     with pytest.raises(NeedsTimezone):
         write_records([fixture("bind/query.log")], "bind", tmp_path / "out")
+
+
+def test_row_groups_hold_record_row_group_rows_each_but_the_last(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cleannet.engines.matching.logs import convert
+
+    monkeypatch.setattr(convert, "RECORD_ROW_GROUP", 1_000)
+    log = tmp_path / "dns.csv"
+    lines = [
+        f"2026-03-04T10:00:{i % 60:02d}Z,10.0.0.{i % 250},host{i}.example" for i in range(2_500)
+    ]
+    log.write_text("ts,client_ip,qname\n" + "\n".join(lines) + "\n")
+
+    outputs, summary = write_records([log], "csv", tmp_path / "records")
+
+    metadata = pq.ParquetFile(outputs[0]).metadata
+    sizes = [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
+    assert summary.used == 2_500
+    assert sizes == [1_000, 1_000, 500]
+    assert pq.read_table(outputs[0]).column("qname").to_pylist()[1_999] == "host1999.example"

@@ -12,9 +12,13 @@ import pyarrow.parquet as pq
 
 from cleannet.engines.matching.logs.registry import get_log_format, read_log
 from cleannet.engines.matching.logs.tabular import is_canonical
-from cleannet.engines.matching.schema import LOG_RECORD, RECORD_PARQUET_OPTIONS, ReadSummary
+from cleannet.engines.matching.schema import (
+    LOG_RECORD,
+    RECORD_PARQUET_OPTIONS,
+    RECORD_ROW_GROUP,
+    ReadSummary,
+)
 
-_ROW_GROUP = 1 << 18
 _COMPRESSED_SUFFIXES = (".gz", ".zst")
 
 
@@ -35,19 +39,23 @@ def _write_parquet(
     summary: ReadSummary,
     progress: Callable[[int], None] | None,
 ) -> None:
-    """Write ``batches`` to ``target`` in row groups of about ``_ROW_GROUP`` rows (DuckDB and
-    Spark split work by row group; tiny groups cost metadata and compression)."""
+    """Write ``batches`` to ``target`` in row groups of ``RECORD_ROW_GROUP`` rows (the last
+    one shorter)."""
     pending: list[pa.RecordBatch] = []
+    rows = 0
     with closing(pq.ParquetWriter(target, LOG_RECORD, **RECORD_PARQUET_OPTIONS)) as writer:
         for batch in batches:
             pending.append(batch)
-            if sum(part.num_rows for part in pending) >= _ROW_GROUP:
-                writer.write_table(pa.Table.from_batches(pending, LOG_RECORD))
-                pending = []
+            rows += batch.num_rows
+            while rows >= RECORD_ROW_GROUP:
+                table = pa.Table.from_batches(pending, LOG_RECORD)
+                writer.write_table(table.slice(0, RECORD_ROW_GROUP), RECORD_ROW_GROUP)
+                rest = table.slice(RECORD_ROW_GROUP)
+                pending, rows = rest.to_batches(), rest.num_rows
             if progress is not None:
                 progress(summary.read)
-        if pending:
-            writer.write_table(pa.Table.from_batches(pending, LOG_RECORD))
+        if rows:
+            writer.write_table(pa.Table.from_batches(pending, LOG_RECORD), RECORD_ROW_GROUP)
 
 
 def write_records(
