@@ -10,7 +10,8 @@ What it does, side by side in one run:
    LOG_RECORD Parquet and as a CSV log, the indicators and the leases
    (``bench/matching_data.py``, ``bench/matching_world.py``);
 2. runs each stage in a fresh process (``bench/matching_stage.py``), sampling the memory of
-   its whole process tree: DuckDB's plain scan of the Parquet file; the DNS suffix match alone
+   its whole process tree: DuckDB's plain scans of the Parquet file (its name column alone,
+   and every column); the DNS suffix match alone
    (the DuckDB engine's matching plans: records → matched records with their indicators); the
    DuckDB engine's whole job from Parquet (match, attribution, findings); DuckDB's scan of the
    CSV and the match from CSV (the log reader's conversion, then the engine) on the first
@@ -242,6 +243,7 @@ def planned_stages(
     python_input = first_records(data, args.python_records)
     plan: dict[str, Callable[[], dict[str, Any]]] = {
         "scan": lambda: stage(args, data, "scan", data.records),
+        "scan_file": lambda: stage(args, data, "scan-file", data.records),
         "match": lambda: stage(args, data, "match", data.records),
         "duckdb": lambda: stage(args, data, "engine", data.records),
         "python": lambda: stage(args, data, "python", python_input),
