@@ -20,19 +20,6 @@ import pyarrow as pa
 
 UTC_TIME = pa.timestamp("us", tz="UTC")
 
-RECORD_PARQUET_OPTIONS: dict[str, object] = {
-    "compression": "zstd",
-    # Names, destinations and URLs repeat in logs: dictionary-encoded (with a dictionary page
-    # large enough to hold a row group's), an engine's scan and filters work on the dictionary
-    # once per distinct value. The other columns are nearly unique per record, and an engine
-    # reads them only around the few matched records: plain text and delta-packed times are
-    # cheap to skip, where a dictionary as large as the column would have to be decoded whole.
-    "use_dictionary": ["kind", "qname", "dst_ip", "url"],
-    "column_encoding": {"ts": "DELTA_BINARY_PACKED"},
-    "dictionary_pagesize_limit": 64 * 1024 * 1024,
-}
-"""How log records are written to Parquet (``pq.ParquetWriter(path, LOG_RECORD, **…)``)."""
-
 RECORD_ROW_GROUP = 1_000_000
 """Rows per row group of the records' Parquet files. DuckDB and Spark split their work by row
 group (small groups cost metadata and compression), and each row group repeats the names it
@@ -62,6 +49,25 @@ LOG_RECORD = pa.schema(
     ]
 )
 """One log record. ``evidence`` points back into the ISP's own log, never copies it."""
+
+RECORD_PARQUET_OPTIONS: dict[str, object] = {
+    # zstd, but LZ4 for the client addresses: nearly unique per record, they compress 3× with
+    # zstd and 2× with LZ4, and an engine decodes every page of them to take back the matched
+    # records; LZ4 decodes them several times faster (the match 7 % faster for a quarter more
+    # bytes on disk).
+    "compression": {
+        field.name: "lz4" if field.name == "client_ip" else "zstd" for field in LOG_RECORD
+    },
+    # Names, destinations and URLs repeat in logs: dictionary-encoded (with a dictionary page
+    # large enough to hold a row group's), an engine's scan and filters work on the dictionary
+    # once per distinct value. The other columns are nearly unique per record, and an engine
+    # reads them only around the few matched records: plain text and delta-packed times are
+    # cheap to skip, where a dictionary as large as the column would have to be decoded whole.
+    "use_dictionary": ["kind", "qname", "dst_ip", "url"],
+    "column_encoding": {"ts": "DELTA_BINARY_PACKED"},
+    "dictionary_pagesize_limit": 64 * 1024 * 1024,
+}
+"""How log records are written to Parquet (``pq.ParquetWriter(path, LOG_RECORD, **…)``)."""
 
 
 class IndicatorKind(StrEnum):

@@ -45,6 +45,9 @@ def test_it_writes_names_as_a_dictionary_and_times_delta_packed(build_job, tmp_p
     assert "RLE_DICTIONARY" in encodings["qname"]
     assert "DELTA_BINARY_PACKED" in encodings["ts"]
     assert "RLE_DICTIONARY" not in encodings["evidence"]
+    codecs = {columns.column(i).path_in_schema: columns.column(i).compression for i in range(9)}
+    assert codecs["client_ip"] == "LZ4"  # LZ4_RAW in the file
+    assert {codec for column, codec in codecs.items() if column != "client_ip"} == {"ZSTD"}
 
 
 def test_it_matches_records_written_as_the_readers_write_them(
