@@ -6,7 +6,9 @@ names, and the records' data pages (the indices) are not decoded at all. A file 
 ``qname`` column is not wholly dictionary-encoded is read in full, as before.
 
 The pages are gathered in a thread from the moment the session opens, while DuckDB loads the
-indicators (DuckDB releases the interpreter lock while it works).
+indicators (DuckDB releases the interpreter lock while it works). Should DuckDB refuse the
+scratch file (pages it cannot decode), every file is read in full instead, and an error then
+names the file it is in.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from cleannet.engines.matching.parquet_dictionaries import dictionary_pages, write_dictionary_file
+from cleannet.engines.matching.parquet_dictionaries import DictionaryFile
 
 __all__ = ["RecordNames"]
 
@@ -28,23 +30,17 @@ def _literal(text: str) -> str:
 
 
 def _gather(files: Sequence[Path], target: Path) -> tuple[bool, list[Path]]:
-    """Write the dictionary pages of ``files`` to ``target``; return whether any was written
-    and the files that have none (to be read in full)."""
-    pages, full = [], []
-    for path in files:
-        found = dictionary_pages(path, "qname")
-        if found is None:
-            full.append(path)
-        else:
-            pages.extend(found)
-    if pages:
-        write_dictionary_file(pages, target)
-    return bool(pages), full
+    """Write the dictionary pages of ``files`` to ``target``; return whether it holds any
+    value and the files that have no dictionary pages (to be read in full)."""
+    out = DictionaryFile(target)
+    full = [path for path in files if not out.add(path, "qname")]
+    return out.close() > 0, full
 
 
 class RecordNames:
-    """The records' names for one session: ``start`` at once, ``create_table`` when needed,
-    ``close`` at the end (it removes the scratch file)."""
+    """The records' names for one session: made when the session opens (the pages are
+    gathered at once), ``create_table`` when a plan needs them, ``close`` at the end (it
+    removes the scratch file)."""
 
     def __init__(self, files: Sequence[Path], work_dir: Path) -> None:
         self._files = list(files)
@@ -55,6 +51,14 @@ class RecordNames:
     def create_table(self, con: duckdb.DuckDBPyConnection) -> None:
         """Create ``record_names(qname)`` on ``con``, whose view ``records`` reads the files."""
         written, full = self._gathered.result()
+        try:
+            self._create(con, written, full)
+        except duckdb.Error:
+            if not written:
+                raise
+            self._create(con, False, self._files)
+
+    def _create(self, con: duckdb.DuckDBPyConnection, written: bool, full: list[Path]) -> None:
         parts = []
         if full or not self._files:
             names = ", ".join(_literal(str(path)) for path in full)
@@ -64,10 +68,12 @@ class RecordNames:
             source = f"read_parquet({_literal(str(self._target))})"
             parts.append(f"SELECT value AS qname FROM {source}")  # noqa: S608
         if not parts:  # the files hold no name
-            con.execute("CREATE TEMP TABLE record_names (qname VARCHAR)")
+            con.execute("CREATE OR REPLACE TEMP TABLE record_names (qname VARCHAR)")
             return
         union = " UNION ALL ".join(parts)
-        con.execute(f"CREATE TEMP TABLE record_names AS SELECT DISTINCT qname FROM ({union})")  # noqa: S608
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE record_names AS SELECT DISTINCT qname FROM ({union})"  # noqa: S608
+        )
 
     def close(self) -> None:
         self._gathered.cancel()
