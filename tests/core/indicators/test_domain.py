@@ -109,6 +109,7 @@ def test_it_finds_the_registrable_domain_and_public_suffix(
 ) -> None:
     assert registrable_domain(name) == registrable
     assert public_suffix(name) == suffix
+    assert public_suffix(normalise_domain(name), normalised=True) == suffix
 
 
 def test_it_has_no_registrable_domain_for_a_public_suffix() -> None:

@@ -145,13 +145,15 @@ def domain_to_unicode(raw: str, *, allow_single_label: bool = False) -> str:
     )
 
 
-def public_suffix(name: str) -> str:
+def public_suffix(name: str, *, normalised: bool = False) -> str:
     """Return the public suffix of ``name`` (``id.vn`` for ``vietcombank.id.vn``).
 
     Private-section suffixes count (``vercel.app``); an unknown top-level label is its own
     suffix. Raises ``InvalidIndicator`` if ``name`` is not a valid domain (one label is allowed).
+    ``normalised`` says ``name`` is already what ``normalise_domain`` returns: it is not
+    normalised again (a third of the time of reading a million domain indicators).
     """
-    ascii_name = _to_ascii(name, allow_single_label=True)
+    ascii_name = name if normalised else _to_ascii(name, allow_single_label=True)
     suffix = _suffix_list().publicsuffix(ascii_name)
     return suffix if isinstance(suffix, str) else ascii_name.rsplit(".", 1)[-1]
 

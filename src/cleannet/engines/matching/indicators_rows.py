@@ -136,7 +136,7 @@ def canonical_domain(raw: str) -> str:
 
 def _domain(raw: str) -> str:
     name = canonical_domain(raw)
-    if public_suffix(name) == name:
+    if public_suffix(name, normalised=True) == name:
         raise Refused(f"{raw!r} is a public suffix: it would match every name under it")
     return name
 
