@@ -15,8 +15,9 @@ What it does, side by side in one run:
    (the DuckDB engine's matching plans: records → matched records with their indicators); the
    DuckDB engine's whole job from Parquet (match, attribution, findings); DuckDB's scan of the
    CSV and the match from CSV (the log reader's conversion, then the engine) on the first
-   ``--csv-records`` records; the Python loop (``bench/matching_python.py``) on the first
-   ``--python-records`` records and the DuckDB engine on the same records (their counts must
+   ``--csv-records`` records; the Python loop (``bench/matching_python.py``: the whole job,
+   and the match alone) on the first ``--python-records`` records and the DuckDB engine on the
+   same records (their counts must
    agree); the Spark engine (``local[threads]``) on the first ``--spark-records`` records and
    DuckDB on the same records (their counts must agree);
 3. runs ``cleannet match`` itself on the generated indicator and lease CSVs and the Parquet
@@ -247,6 +248,7 @@ def planned_stages(
         "match": lambda: stage(args, data, "match", data.records),
         "duckdb": lambda: stage(args, data, "engine", data.records),
         "python": lambda: stage(args, data, "python", python_input),
+        "python_match": lambda: stage(args, data, "python-match", python_input),
         "duckdb_python_input": lambda: stage(args, data, "engine", python_input),
     }
     if not args.skip_csv:

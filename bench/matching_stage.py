@@ -13,7 +13,8 @@ Usage: ``python bench/matching_stage.py STAGE DATA_DIR RECORDS RESULT_JSON [--en
   records with their indicators, validity applied, kept inside DuckDB; no attribution);
 - ``engine``: the engine's full match (``--engine duckdb|spark``) of the Parquet records;
 - ``csv``: ``logs.write_records`` converts the CSV log to Parquet, then the engine matches it;
-- ``python``: the dict/set loop of ``bench/matching_python.py``.
+- ``python``: the dict/set loop of ``bench/matching_python.py``, the whole job;
+- ``python-match``: the same loop, the match alone (no attribution), as ``match`` is.
 
 Seconds are wall-clock around the work alone (imports and process start excluded); the
 figures go to RESULT_JSON.
@@ -40,7 +41,7 @@ import pyarrow.parquet as pq
 
 from cleannet.engines.matching import LOG_RECORD, MatchJob, MatchResult, get_engine
 
-STAGES = ("scan", "scan-file", "scan-csv", "match", "engine", "csv", "python")
+STAGES = ("scan", "scan-file", "scan-csv", "match", "engine", "csv", "python", "python-match")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -149,9 +150,13 @@ def csv(args: argparse.Namespace, work: Path) -> dict[str, Any]:
 
 
 def python(args: argparse.Namespace) -> dict[str, Any]:
-    """The straightforward loop; its rate is the loop's (the index build is reported apart)."""
+    """The straightforward loop (``python``: the whole job; ``python-match``: the match
+    alone); its rate is the loop's (the index build is reported apart)."""
     figures = matching_python.run(
-        args.records, args.data / "indicators.parquet", args.data / "leases.parquet"
+        args.records,
+        args.data / "indicators.parquet",
+        args.data / "leases.parquet",
+        attribute=args.stage == "python",
     )
     rows = pq.ParquetFile(args.records).metadata.num_rows
     return {"records": rows, **figures}
