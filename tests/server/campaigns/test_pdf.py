@@ -21,16 +21,20 @@ from cleannet.server.campaigns.progress import campaign_progress, month_bounds
 from .report_world import NAME, ReportWorld, report_world_fixture  # noqa: F401
 
 _OBJECT = re.compile(rb"(\d+) 0 obj(.*?)endobj", re.DOTALL)
-_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.DOTALL)
+_STREAM = re.compile(rb"stream\r?\n")
+_LENGTH = re.compile(rb"/Length (\d+)")
 _TOKEN = re.compile(rb"/(F\d+)\s+[\d.]+\s+Tf|\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f]*>")
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 
 
 def _stream(body: bytes) -> bytes:
+    # The data is exactly /Length bytes: compressed data may itself end in "\r", so the end
+    # of line before "endstream" cannot be told from it.
     found = _STREAM.search(body)
-    if not found:
+    length = _LENGTH.search(body[: found.start()]) if found else None
+    if not found or not length:
         return b""
-    raw = found.group(1)
+    raw = body[found.end() : found.end() + int(length.group(1))]
     return zlib.decompress(raw) if b"/FlateDecode" in body[: found.start()] else raw
 
 
