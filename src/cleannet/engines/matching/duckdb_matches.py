@@ -103,12 +103,13 @@ CREATE TEMP TABLE {hits}_family AS
 SELECT h.*, f.family FROM {hits} h JOIN hit_family f USING (indicator_kind, indicator)
 """
 
-# A key that hits one indicator text through several rows (validity windows) would give a
-# record that indicator twice.
-_REPEATED_HITS = """
-SELECT EXISTS (
-    SELECT 1 FROM {hits} GROUP BY key, indicator_kind, indicator HAVING count(*) > 1
-)
+# Of a hit table: does a key hit one indicator text through several rows (validity windows)?
+# It would give a record that indicator twice. And does every key hit one indicator text only?
+# Then a record matches once at most through it.
+_HIT_SHAPE = """
+SELECT count(*) > count(DISTINCT (key, indicator_kind, indicator)),
+       count(DISTINCT key) = count(DISTINCT (key, indicator_kind, indicator))
+FROM {hits}
 """
 
 _EVENT_MATCHES = """
@@ -155,9 +156,10 @@ def _create_hit_tables(con: duckdb.DuckDBPyConnection, names: RecordNames) -> di
     return {column: table for column, table in columns.items() if _has_rows(con, table)}
 
 
-_ONE_INDICATOR_PER_KEY = """
-SELECT count(DISTINCT key) = count(DISTINCT (key, indicator_kind, indicator)) FROM {hits}
-"""
+def _hit_shape(con: duckdb.DuckDBPyConnection, table: str) -> tuple[bool, bool]:
+    """Return whether ``table`` repeats a (key, indicator) and whether each key hits one."""
+    row = con.execute(_HIT_SHAPE.format(hits=table)).fetchone()
+    return (bool(row[0]), bool(row[1])) if row else (False, True)
 
 
 def _insert_matches(con: duckdb.DuckDBPyConnection, hit_tables: dict[str, str]) -> bool:
@@ -178,14 +180,9 @@ def _insert_matches(con: duckdb.DuckDBPyConnection, hit_tables: dict[str, str]) 
         branches = " UNION ALL ".join(
             _RECORD_MATCHES.format(hits=table, column=column) for column, table in tables.items()
         )
-        repeats = len(tables) > 1 or any(
-            con.execute(_REPEATED_HITS.format(hits=table)).fetchone() != (False,)
-            for table in tables.values()
-        )
-        one_per_record = one_per_record and all(
-            con.execute(_ONE_INDICATOR_PER_KEY.format(hits=table)).fetchone() == (True,)
-            for table in tables.values()
-        )
+        shapes = [_hit_shape(con, table) for table in tables.values()]
+        repeats = len(tables) > 1 or any(repeated for repeated, _ in shapes)
+        one_per_record = one_per_record and all(one for _, one in shapes)
         distinct = "DISTINCT" if repeats else ""
         con.execute(f"INSERT INTO matches SELECT {distinct} * FROM ({branches})")  # noqa: S608
     return groups <= 1 and one_per_record
