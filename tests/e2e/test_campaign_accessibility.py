@@ -8,9 +8,6 @@ The campaign is simulated in the served site's own database by ``seed_campaigns.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,6 +15,7 @@ from typing import Any
 import pytest
 
 from .axe_rules import WCAG_TAGS, blocking_violations
+from .helpers import run_seed_script, sign_in
 
 SEED_SCRIPT = Path(__file__).parent / "seed_campaigns.py"
 LANGUAGES = ["vi", "en"]
@@ -34,14 +32,7 @@ PAGES = [  # (who, path with {slug}); who is a login of seed_portal.py, or None
 @pytest.fixture(scope="module")
 def campaign(portal_site: Any) -> dict[str, Any]:
     """The simulated campaign (``{"slug", "name"}``), seeded once for the module."""
-    done = subprocess.run(  # noqa: S603 (our own script, no arguments)
-        [sys.executable, str(SEED_SCRIPT)],
-        env=portal_site.env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(done.stdout)  # type: ignore[no-any-return]
+    return run_seed_script(portal_site, SEED_SCRIPT)
 
 
 @pytest.fixture(scope="module")
@@ -49,15 +40,6 @@ def axe() -> Any:
     from axe_playwright_python.sync_playwright import Axe
 
     return Axe()
-
-
-def _signed_in(page: Any, base: str, login: tuple[str, str]) -> None:
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", login[0])
-    page.fill("#id_password", login[1])
-    page.locator('form[action="/accounts/login/"] button[type="submit"]').click()
-    page.wait_for_load_state()
-    assert "/accounts/login/" not in page.url, f"{login[0]} could not sign in"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -79,7 +61,7 @@ def test_the_campaign_page_has_no_serious_accessibility_violations(
     context.add_cookies([cookie])
     page = context.new_page()
     if who is not None:
-        _signed_in(page, portal_site.base, getattr(portal_site.seed, who))
+        sign_in(page, portal_site.base, getattr(portal_site.seed, who))
     url = path.format(slug=campaign["slug"])
     response = page.goto(portal_site.base + url)
     assert response is not None and response.status == 200, f"{url} answered {response}"

@@ -8,9 +8,6 @@ and no serious or critical axe violation in either language.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,6 +16,7 @@ import pytest
 from django.utils import translation
 
 from .axe_rules import WCAG_TAGS, blocking_violations
+from .helpers import run_seed_script
 
 SEED_SCRIPT = Path(__file__).parent / "seed_notices.py"
 WARNING_TITLE = "Warning: your device may be infected"
@@ -27,14 +25,7 @@ CLEANED = "I have cleaned my device"
 
 
 def _seed(site: Any, *args: str) -> dict[str, Any]:
-    done = subprocess.run(  # noqa: S603 (our own script, our arguments)
-        [sys.executable, str(SEED_SCRIPT), *args],
-        env=site.env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(done.stdout)  # type: ignore[no-any-return]
+    return run_seed_script(site, SEED_SCRIPT, *args)
 
 
 @pytest.fixture(scope="module")

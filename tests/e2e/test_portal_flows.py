@@ -17,6 +17,8 @@ from urllib.parse import urljoin
 
 import pytest
 
+from .helpers import sign_in
+
 FAKE_URL = "http://demobank-xacthuc.example/dang-nhap"
 FAKE_HOST = "demobank-xacthuc.example"
 REPORTER = "nguoi.dan@example.org"
@@ -30,14 +32,6 @@ Shot = Callable[[Any, str], Path]
 class FiledReport:
     tracking: str
     status_url: str
-
-
-def _log_in(page: Any, base: str, login: tuple[str, str]) -> None:
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", login[0])
-    page.fill("#id_password", login[1])
-    page.locator('form[action="/accounts/login/"] button[type="submit"]').click()
-    page.wait_for_load_state()
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +57,7 @@ def filed(browser: Any, portal_site: Any, screenshot: Shot) -> FiledReport:
 def confirmed(browser: Any, portal_site: Any, filed: FiledReport, screenshot: Shot) -> FiledReport:
     """The analyst takes the report through triaging to confirmed and replies to the citizen."""
     page = browser.new_page(locale="vi-VN")
-    _log_in(page, portal_site.base, portal_site.seed.ANALYST)
+    sign_in(page, portal_site.base, portal_site.seed.ANALYST)
     page.goto(portal_site.base + "/triage/")
     screenshot(page, "02-triage-queue")
     assert filed.tracking in page.content()
@@ -97,7 +91,7 @@ def test_an_analyst_confirms_it_in_triage(
     browser: Any, portal_site: Any, confirmed: FiledReport
 ) -> None:
     page = browser.new_page()
-    _log_in(page, portal_site.base, portal_site.seed.ANALYST)
+    sign_in(page, portal_site.base, portal_site.seed.ANALYST)
     page.goto(f"{portal_site.base}/triage/?status=confirmed")
     assert confirmed.tracking in page.content()
     page.close()
@@ -175,7 +169,7 @@ def test_an_analyst_checks_any_address_and_sees_its_family(
     browser: Any, portal_site: Any, screenshot: Shot
 ) -> None:
     page = browser.new_page()
-    _log_in(page, portal_site.base, portal_site.seed.ANALYST)
+    sign_in(page, portal_site.base, portal_site.seed.ANALYST)
     page.goto(portal_site.base + "/check-ip/")
     infected, family = portal_site.seed.INFECTED_IP, portal_site.seed.FAMILY
     page.fill('input[name="address"]', infected)
@@ -191,7 +185,7 @@ def test_an_isp_operator_sees_their_events_in_the_workspace(
     browser: Any, portal_site: Any, screenshot: Shot
 ) -> None:
     page = browser.new_page()
-    _log_in(page, portal_site.base, portal_site.seed.ISP_OPERATOR)
+    sign_in(page, portal_site.base, portal_site.seed.ISP_OPERATOR)
     response = page.goto(portal_site.base + "/workspace/")
     assert response is not None and response.status == 200
     screenshot(page, "09-isp-workspace")
