@@ -8,7 +8,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import date
 
-from cleannet.engines.exposure import Scope, load_scope
+from cleannet.engines.exposure import Finding, Scope, Target, load_scope
+from cleannet.engines.exposure.probes import select_probes
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 TODAY = date(2026, 5, 1)
@@ -74,3 +75,16 @@ def loopback_scope(**overrides: object) -> Scope:
     }
     data.update(overrides)
     return load_scope(data)
+
+
+class SshOn:
+    """The registry's SSH probe, told that the test's port is an SSH port."""
+
+    def __init__(self, port: int) -> None:
+        base = select_probes(["ssh"])["ssh"]
+        self.name, self.report_type, self.transport = "ssh", base.report_type, base.transport
+        self.default_ports = (port,)
+        self._base = base
+
+    async def probe(self, target: Target, timeout: float) -> list[Finding]:
+        return await self._base.probe(target, timeout)

@@ -21,7 +21,7 @@ from cleannet.engines.exposure import (
     user_agent,
 )
 
-from .servers import TODAY, greeter, loopback_scope, serve
+from .servers import TODAY, SshOn, greeter, loopback_scope, serve
 
 URL = "https://cleannet.example/scanner"
 
@@ -62,7 +62,7 @@ def test_it_scans_ports_then_probes_what_is_open() -> None:
 
     async def go() -> list[ScanEvent]:
         async with serve(greeter(b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n")) as (port, _):
-            probes = {"ssh-here": _SshOn(port)}
+            probes = {"ssh-here": SshOn(port)}
             return await collect(
                 loopback_scope(),
                 ["127.0.0.1", "192.0.2.1"],
@@ -79,19 +79,6 @@ def test_it_scans_ports_then_probes_what_is_open() -> None:
     assert isinstance(events[1], PortResult) and events[1].state is PortState.OPEN
     assert isinstance(events[2], Finding) and events[2].product == "OpenSSH"
     assert (steps[-1].hosts, steps[-1].refused, steps[-1].open, steps[-1].findings) == (1, 1, 1, 1)
-
-
-class _SshOn:
-    """The registry's SSH probe, told that the test's port is an SSH port."""
-
-    def __init__(self, port: int) -> None:
-        base = select_probes(["ssh"])["ssh"]
-        self.name, self.report_type, self.transport = "ssh", base.report_type, base.transport
-        self.default_ports = (port,)
-        self._base = base
-
-    async def probe(self, target: object, timeout: float) -> list[Finding]:
-        return await self._base.probe(target, timeout)  # type: ignore[arg-type]
 
 
 def test_it_names_itself_with_the_callers_contact_url() -> None:
@@ -118,7 +105,7 @@ def test_it_never_forks_unless_the_caller_asks(monkeypatch: pytest.MonkeyPatch) 
         async with serve(greeter(b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n")) as (port, _):
             return await collect(
                 loopback_scope(), ["127.0.0.1"], [port], contact_url=URL, today=TODAY,
-                probes={"ssh-here": _SshOn(port)},
+                probes={"ssh-here": SshOn(port)},
             )  # fmt: skip
 
     kinds = [type(e).__name__ for e in asyncio.run(go())]

@@ -6,23 +6,9 @@ import asyncio
 from typing import cast
 
 from cleannet.engines.exposure import Finding, Probe, ProbeContext, Target
-from cleannet.engines.exposure.probes import select_probes
 from cleannet.engines.exposure.scanner import probe_services
 
-from .servers import greeter, serve
-
-
-class _SshOn:
-    """The registry's SSH probe, told that the test's port is an SSH port."""
-
-    def __init__(self, port: int) -> None:
-        base = select_probes(["ssh"])["ssh"]
-        self.name, self.report_type, self.transport = "ssh", base.report_type, base.transport
-        self.default_ports = (port,)
-        self._base = base
-
-    async def probe(self, target: Target, timeout: float) -> list[Finding]:
-        return await self._base.probe(target, timeout)
+from .servers import SshOn, greeter, serve
 
 
 def test_it_finds_the_same_services_with_two_worker_processes() -> None:
@@ -35,7 +21,7 @@ def test_it_finds_the_same_services_with_two_worker_processes() -> None:
                     item
                     async for item in probe_services(
                         targets,
-                        {"ssh": cast(Probe, _SshOn(port))},
+                        {"ssh": cast(Probe, SshOn(port))},
                         context=ProbeContext(),
                         timeout=2.0,
                         concurrency=4,

@@ -146,12 +146,17 @@ def test_it_finds_nothing_on_a_clean_page(
     assert not StoredEvent.objects.exists()
 
 
-def test_it_marks_the_finding_fixed_once_the_page_is_cleaned(
-    site_scope: ScanScope, web_site: WebSite, personas: Any
-) -> None:
+def _found_injected_script(site_scope: ScanScope, web_site: WebSite, personas: Any) -> None:
+    """A first run that finds the site's injected script."""
     _bad_domain()
     web_site.page = INJECTED
     _scan(personas.admin.user, site_scope)
+
+
+def test_it_marks_the_finding_fixed_once_the_page_is_cleaned(
+    site_scope: ScanScope, web_site: WebSite, personas: Any
+) -> None:
+    _found_injected_script(site_scope, web_site, personas)
     web_site.page = CLEAN
     second = _scan(personas.admin.user, site_scope)
     assert second.fixed_findings == 1
@@ -163,9 +168,7 @@ def test_it_marks_the_finding_fixed_once_the_page_is_cleaned(
 def test_it_keeps_a_website_finding_open_in_a_run_that_did_not_fetch_the_site(
     site_scope: ScanScope, web_site: WebSite, personas: Any
 ) -> None:
-    _bad_domain()
-    web_site.page = INJECTED
-    _scan(personas.admin.user, site_scope)
+    _found_injected_script(site_scope, web_site, personas)
     web_site.page = CLEAN
     by_address = _scan(personas.admin.user, site_scope, targets=["127.0.0.1"])
     assert len(web_site.requests) == 1  # an address names no site: nothing fetched
@@ -176,9 +179,7 @@ def test_it_keeps_a_website_finding_open_in_a_run_that_did_not_fetch_the_site(
 def test_it_keeps_a_website_finding_open_when_the_page_cannot_be_read(
     site_scope: ScanScope, web_site: WebSite, personas: Any
 ) -> None:
-    _bad_domain()
-    web_site.page = INJECTED
-    _scan(personas.admin.user, site_scope)
+    _found_injected_script(site_scope, web_site, personas)
     web_site.page = None
     second = _scan(personas.admin.user, site_scope)
     assert len(web_site.requests) == 2  # fetched, but no page came back
